@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Service configuration, read from environment variables and validated at start.
+ * Every variable is documented in the README's configuration table; keep the two in step.
+ */
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (min: number, max: number) =>
+  z.coerce.number({ message: 'expected a number' }).int('expected an integer').min(min).max(max);
+
+export const configSchema = z.object({
+  PORT: positiveInt(0, 65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MODELS_DIR: z.string().min(1).default('./models'),
+  QDRANT_URL: z.url({ message: 'expected a URL such as http://localhost:6333' }).optional(),
+  QDRANT_API_KEY: z.string().min(1).optional(),
+  QDRANT_COLLECTION_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, _ and - only').default('segmentql_'),
+  EMBEDDING_MODEL: z.string().min(1).default('default'),
+  EMBEDDING_BATCH_SIZE: positiveInt(1, 4096).default(64),
+  SEED_DEMO: booleanFromEnv.default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEFAULT_K: positiveInt(2, 1000).default(8),
+  MAX_BATCH_SIZE: positiveInt(1, 100_000).default(1000),
+  MAX_TEXT_LENGTH: positiveInt(1, 1_000_000).default(10_000),
+  MAX_RESULT_LIMIT: positiveInt(1, 10_000).default(100),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; throws a ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings (e.g. `QDRANT_URL=` in a compose file) mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee the configuration table in README.md.`);
+  }
+  return {
+    ...parsed.data,
+    DATA_DIR: path.resolve(parsed.data.DATA_DIR),
+    MODELS_DIR: path.resolve(parsed.data.MODELS_DIR),
+  };
+}

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+
+/**
+ * The relational side of the service: interactions and segmentation runs.
+ * Vectors and their payloads live in the vector store; what has no vector (events, run
+ * history, which run is active) lives here, in one SQLite file in DATA_DIR, so a batch
+ * can be written in one transaction.
+ */
+export type Database = DatabaseSync;
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE interactions (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     user_id TEXT NOT NULL,
+     item_id TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     value REAL,
+     at_ms INTEGER NOT NULL
+   );
+   CREATE INDEX interactions_user ON interactions(user_id, at_ms DESC);
+   CREATE INDEX interactions_item ON interactions(item_id);
+   CREATE TABLE runs (
+     id TEXT PRIMARY KEY,
+     status TEXT NOT NULL,
+     requested_k INTEGER,
+     k INTEGER,
+     seed INTEGER,
+     phase TEXT,
+     progress REAL NOT NULL DEFAULT 0,
+     user_count INTEGER,
+     iteration INTEGER,
+     inertia REAL,
+     error TEXT,
+     created_at_ms INTEGER NOT NULL,
+     started_at_ms INTEGER,
+     finished_at_ms INTEGER,
+     details TEXT
+   );
+   CREATE INDEX runs_created ON runs(created_at_ms DESC);
+   CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];
+
+export function openDatabase(dataDir: string): Database {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new DatabaseSync(path.join(dataDir, 'segmentql.sqlite'));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Database): void {
+  const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    transaction(db, () => {
+      db.exec(MIGRATIONS[v]!);
+      db.exec(`PRAGMA user_version = ${v + 1}`);
+    });
+  }
+}
+
+/** Runs `work` inside one transaction: all of it is written, or none. */
+export function transaction<T>(db: Database, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+export function readState(db: Database, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM state WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function writeState(db: Database, key: string, value: string | null): void {
+  if (value === null) db.prepare('DELETE FROM state WHERE key = ?').run(key);
+  else db.prepare('INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}

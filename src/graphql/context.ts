@@ -1,0 +1,20 @@
+import type { InputLimits } from '../app/validation.js';
+import type { InteractionService } from '../interactions/interaction-service.js';
+import type { ItemService } from '../items/item-service.js';
+import type { MembershipService } from '../segmentation/membership-service.js';
+import type { SegmentationService } from '../segmentation/segmentation-service.js';
+import type { UserService } from '../users/user-service.js';
+
+/** What resolvers may call: services only, never the store or the embedder. */
+export interface Services {
+  users: UserService;
+  items: ItemService;
+  interactions: InteractionService;
+  segmentation: SegmentationService;
+  memberships: MembershipService;
+  limits: InputLimits;
+}
+
+export interface GraphQLContext {
+  services: Services;
+}

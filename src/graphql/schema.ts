@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import type { RunPubSub } from './events.js';
+import { InteractionResolver } from './resolvers/interaction-resolver.js';
+import { ItemResolver } from './resolvers/item-resolver.js';
+import { RunResolver } from './resolvers/run-resolver.js';
+import { SegmentResolver } from './resolvers/segment-resolver.js';
+import { UserResolver } from './resolvers/user-resolver.js';
+
+export const resolvers = [UserResolver, ItemResolver, InteractionResolver, SegmentResolver, RunResolver] as const;
+
+/** Builds the executable schema from the decorated resolvers (code-first). */
+export function buildAppSchema(pubSub: RunPubSub): Promise<GraphQLSchema> {
+  return buildSchema({ resolvers: [...resolvers], pubSub, validate: false });
+}

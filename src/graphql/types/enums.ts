@@ -1,0 +1,33 @@
+import { registerEnumType } from 'type-graphql';
+
+/** GraphQL enums mirror the domain's string unions (values are the same strings). */
+export enum InteractionKindEnum {
+  VIEW = 'VIEW',
+  CLICK = 'CLICK',
+  LIKE = 'LIKE',
+  RATING = 'RATING',
+  PURCHASE = 'PURCHASE',
+}
+registerEnumType(InteractionKindEnum, { name: 'InteractionKind', description: 'What a user did with an item.' });
+
+export enum RunStatusEnum {
+  QUEUED = 'QUEUED',
+  RUNNING = 'RUNNING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(RunStatusEnum, { name: 'RunStatus', description: 'Lifecycle of a segmentation run.' });
+
+export enum RunPhaseEnum {
+  queued = 'queued',
+  scrolling = 'scrolling',
+  clustering = 'clustering',
+  describing = 'describing',
+  writing = 'writing',
+  done = 'done',
+}
+registerEnumType(RunPhaseEnum, {
+  name: 'RunPhase',
+  description: 'What a run is doing: scrolling vectors out of the store, clustering, describing segments, writing them back.',
+});

@@ -1,0 +1,72 @@
+import { badInput, notFound } from '../app/errors.js';
+import { validateId, type InputLimits } from '../app/validation.js';
+import type { ItemService } from '../items/item-service.js';
+import type { UserService } from '../users/user-service.js';
+import { INTERACTION_KINDS, type Interaction, type InteractionKind } from './interaction.js';
+import type { InteractionRepository } from './interaction-repository.js';
+
+export interface InteractionInput {
+  userId: string;
+  itemId: string;
+  kind: InteractionKind;
+  value?: number | null;
+  at?: Date | null;
+}
+
+/** How far in the future an event time may lie (clock skew between clients), in ms. */
+const MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
+
+export class InteractionService {
+  constructor(
+    private readonly repository: InteractionRepository,
+    private readonly users: UserService,
+    private readonly items: ItemService,
+    private readonly limits: InputLimits,
+  ) {}
+
+  /**
+   * Records a batch of interactions in one transaction after checking every row,
+   * including that each user and item exists: a rejected batch writes nothing.
+   */
+  async record(inputs: InteractionInput[]): Promise<number> {
+    if (inputs.length === 0) throw badInput('interactions: the batch is empty');
+    if (inputs.length > this.limits.maxBatchSize) {
+      throw badInput(`interactions: ${inputs.length} rows exceed the batch limit of ${this.limits.maxBatchSize}`, {
+        limit: this.limits.maxBatchSize,
+      });
+    }
+    const now = Date.now();
+    const rows: Interaction[] = inputs.map((input, index) => {
+      const field = `interactions[${index}]`;
+      validateId(input.userId, `${field}.userId`);
+      validateId(input.itemId, `${field}.itemId`);
+      if (!INTERACTION_KINDS.includes(input.kind)) throw badInput(`${field}.kind: unknown kind ${String(input.kind)}`);
+      const value = input.value ?? null;
+      if (value !== null && !Number.isFinite(value)) throw badInput(`${field}.value must be a finite number`);
+      if (input.kind === 'RATING' && (value === null || value < 0 || value > 5)) {
+        throw badInput(`${field}.value: a RATING needs a value between 0 and 5`);
+      }
+      const at = input.at ?? new Date(now);
+      if (Number.isNaN(at.getTime()) || at.getTime() > now + MAX_FUTURE_SKEW_MS) {
+        throw badInput(`${field}.at must be a valid time, not in the future`);
+      }
+      return { userId: input.userId, itemId: input.itemId, kind: input.kind, value, at };
+    });
+    const [missingUsers, missingItems] = await Promise.all([
+      this.users.missing([...new Set(rows.map((r) => r.userId))]),
+      this.items.missing([...new Set(rows.map((r) => r.itemId))]),
+    ]);
+    if (missingUsers.length > 0 || missingItems.length > 0) {
+      const parts = [];
+      if (missingUsers.length > 0) parts.push(`unknown users: ${missingUsers.slice(0, 10).join(', ')}`);
+      if (missingItems.length > 0) parts.push(`unknown items: ${missingItems.slice(0, 10).join(', ')}`);
+      throw notFound(`interactions: ${parts.join('; ')}; nothing was recorded`, { missingUsers, missingItems });
+    }
+    this.repository.append(rows);
+    return rows.length;
+  }
+
+  forUser(userId: string, first: number): Interaction[] {
+    return this.repository.forUser(userId, first);
+  }
+}

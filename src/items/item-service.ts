@@ -1,0 +1,83 @@
+import { badInput } from '../app/errors.js';
+import { validateAttributes, validateBatch, validateText, type InputLimits } from '../app/validation.js';
+import type { Embedder } from '../embedding/port.js';
+import { ITEMS } from '../store/collections.js';
+import type { VectorStore } from '../store/port.js';
+import type { UpsertResult } from '../users/user-service.js';
+import { itemFromRecord, itemText, itemToPayload, type Item } from './item.js';
+
+export interface ItemInput {
+  id: string;
+  title: string;
+  description?: string | null;
+  tags?: string[] | null;
+  attributes?: Record<string, unknown> | null;
+}
+
+export const MAX_TAGS = 64;
+export const MAX_TAG_LENGTH = 64;
+
+export class ItemService {
+  constructor(
+    private readonly store: VectorStore,
+    private readonly embedder: Embedder,
+    private readonly limits: InputLimits,
+  ) {}
+
+  /** Validates the whole batch, embeds it and writes it in one store call (all or nothing). */
+  async upsert(inputs: ItemInput[]): Promise<UpsertResult> {
+    validateBatch(inputs, (i) => i.id, 'items', this.limits);
+    const now = new Date();
+    const items: Item[] = inputs.map((input, index) => {
+      if (input.title.trim() === '') throw badInput(`items[${index}].title must not be empty`);
+      validateText(input.title, `items[${index}].title`, this.limits);
+      validateText(input.description, `items[${index}].description`, this.limits);
+      const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter((t) => t !== ''))];
+      if (tags.length > MAX_TAGS || tags.some((t) => t.length > MAX_TAG_LENGTH)) {
+        throw badInput(`items[${index}].tags: at most ${MAX_TAGS} tags of at most ${MAX_TAG_LENGTH} characters`);
+      }
+      return {
+        id: input.id,
+        title: input.title.trim(),
+        description: input.description ?? null,
+        tags,
+        attributes: validateAttributes(input.attributes, `items[${index}].attributes`),
+        updatedAt: now,
+      };
+    });
+    const existing = new Set((await this.store.get(ITEMS, items.map((i) => i.id))).map((r) => r.id));
+    const vectors = await this.embedder.embed(items.map(itemText));
+    await this.store.upsert(
+      ITEMS,
+      items.map((item, i) => ({ id: item.id, vector: vectors[i]!, payload: itemToPayload(item) })),
+    );
+    const updated = items.filter((i) => existing.has(i.id)).length;
+    return { count: items.length, created: items.length - updated, updated, ids: items.map((i) => i.id) };
+  }
+
+  async get(id: string): Promise<Item | null> {
+    const [record] = await this.store.get(ITEMS, [id]);
+    return record ? itemFromRecord(record) : null;
+  }
+
+  async getMany(ids: string[]): Promise<Map<string, Item>> {
+    const records = await this.store.get(ITEMS, ids);
+    return new Map(records.map((r) => [r.id, itemFromRecord(r)]));
+  }
+
+  async missing(ids: string[]): Promise<string[]> {
+    const found = new Set((await this.store.get(ITEMS, ids)).map((r) => r.id));
+    return ids.filter((id) => !found.has(id));
+  }
+
+  /** Items nearest to a stored item (itself left out), best first. */
+  async similarTo(itemId: string, limit: number): Promise<Array<{ item: Item; score: number }>> {
+    const [record] = await this.store.get(ITEMS, [itemId], { withVector: true });
+    if (!record?.vector) return [];
+    const hits = await this.store.search(ITEMS, record.vector, { limit: limit + 1 });
+    return hits
+      .filter((h) => h.id !== itemId && Number.isFinite(h.score))
+      .slice(0, limit)
+      .map((h) => ({ item: itemFromRecord(h), score: h.score }));
+  }
+}

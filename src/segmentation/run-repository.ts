@@ -1,0 +1,100 @@
+import { readState, writeState, type Database } from '../database/open-database.js';
+import type { RunPhase, RunStatus, SegmentationRun } from './run.js';
+
+interface Row {
+  id: string;
+  status: string;
+  requested_k: number | null;
+  k: number | null;
+  seed: number;
+  phase: string;
+  progress: number;
+  user_count: number | null;
+  iteration: number | null;
+  inertia: number | null;
+  error: string | null;
+  created_at_ms: number;
+  started_at_ms: number | null;
+  finished_at_ms: number | null;
+}
+
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+function fromRow(row: Row): SegmentationRun {
+  return {
+    id: row.id,
+    status: row.status as RunStatus,
+    requestedK: row.requested_k,
+    k: row.k,
+    seed: row.seed,
+    phase: row.phase as RunPhase,
+    progress: row.progress,
+    userCount: row.user_count,
+    iteration: row.iteration,
+    inertia: row.inertia,
+    error: row.error,
+    createdAt: new Date(row.created_at_ms),
+    startedAt: date(row.started_at_ms),
+    finishedAt: date(row.finished_at_ms),
+  };
+}
+
+const ACTIVE_RUN_KEY = 'active_run_id';
+
+/** Segmentation runs and the pointer to the active one, in SQLite. */
+export class RunRepository {
+  constructor(private readonly db: Database) {}
+
+  save(run: SegmentationRun): void {
+    this.db
+      .prepare(
+        `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, user_count, iteration, inertia, error,
+                          created_at_ms, started_at_ms, finished_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, k = excluded.k, phase = excluded.phase,
+           progress = excluded.progress, user_count = excluded.user_count, iteration = excluded.iteration,
+           inertia = excluded.inertia, error = excluded.error, started_at_ms = excluded.started_at_ms,
+           finished_at_ms = excluded.finished_at_ms`,
+      )
+      .run(
+        run.id,
+        run.status,
+        run.requestedK,
+        run.k,
+        run.seed,
+        run.phase,
+        run.progress,
+        run.userCount,
+        run.iteration,
+        run.inertia,
+        run.error,
+        run.createdAt.getTime(),
+        run.startedAt?.getTime() ?? null,
+        run.finishedAt?.getTime() ?? null,
+      );
+  }
+
+  get(id: string): SegmentationRun | null {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Newest first. */
+  list(first: number): SegmentationRun[] {
+    const rows = this.db.prepare('SELECT * FROM runs ORDER BY created_at_ms DESC, rowid DESC LIMIT ?').all(first) as unknown as Row[];
+    return rows.map(fromRow);
+  }
+
+  unfinished(): SegmentationRun[] {
+    const rows = this.db.prepare(`SELECT * FROM runs WHERE status IN ('QUEUED', 'RUNNING')`).all() as unknown as Row[];
+    return rows.map(fromRow);
+  }
+
+  activeRunId(): string | null {
+    return readState(this.db, ACTIVE_RUN_KEY) ?? null;
+  }
+
+  setActiveRunId(id: string): void {
+    writeState(this.db, ACTIVE_RUN_KEY, id);
+  }
+}

@@ -1,0 +1,27 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from 'pino';
+import { AppError } from '../app/errors.js';
+import { StoreUsageError } from '../store/port.js';
+
+/**
+ * Turns errors into what clients see: domain errors keep their message and get
+ * `extensions.code`; unexpected errors are logged and reported without internals.
+ */
+export function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof AppError) {
+      return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
+    }
+    if (original instanceof StoreUsageError) {
+      return { ...formatted, message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    const code = formatted.extensions?.code;
+    if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+      logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
+      return { ...formatted, message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    }
+    return formatted;
+  };
+}

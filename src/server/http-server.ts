@@ -1,0 +1,133 @@
+import http from 'node:http';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import { graphiqlMiddleware } from '../graphiql/serve-graphiql.js';
+import type { GraphQLContext, Services } from '../graphql/context.js';
+import type { RunPubSub } from '../graphql/events.js';
+import { createFormatError } from './format-error.js';
+
+export const GRAPHQL_PATH = '/graphql';
+/** Largest accepted request body: a full batch of long texts fits. */
+export const MAX_BODY = '32mb';
+
+export interface ReadinessCheck {
+  /** Name shown in /readyz. */
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  schema: GraphQLSchema;
+  pubSub: RunPubSub;
+  /** Services once the model is loaded and the store is open; null while starting. */
+  services: () => Services | null;
+  readiness: ReadinessCheck[];
+  logger: Logger;
+}
+
+export interface RunningHttpServer {
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+const notReady = () =>
+  new GraphQLError('the service is starting (loading the model or opening the store); retry shortly', {
+    extensions: { code: 'NOT_READY', http: { status: 503 } },
+  });
+
+/**
+ * One HTTP server: GraphQL over HTTP (Apollo) and WebSocket (graphql-ws) on the same path,
+ * GraphiQL for browsers on that path too, and health endpoints for orchestrators.
+ */
+export async function startHttpServer(options: HttpServerOptions, port: number, host: string): Promise<RunningHttpServer> {
+  const { schema, pubSub, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const server = http.createServer(app);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    let ready = options.services() !== null;
+    checks.services = ready ? 'ok' : 'starting';
+    for (const probe of options.readiness) {
+      try {
+        await probe.check();
+        checks[probe.name] = 'ok';
+      } catch (error) {
+        ready = false;
+        checks[probe.name] = error instanceof Error ? error.message : String(error);
+      }
+    }
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const formatError = createFormatError(logger);
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: () => {
+        const services = options.services();
+        if (!services) throw notReady();
+        return { services, pubSub };
+      },
+      onError: (_ctx, _id, _payload, errors) => {
+        logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema,
+    formatError,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      ApolloServerPluginLandingPageDisabled(),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  app.use(GRAPHQL_PATH, graphiqlMiddleware({ path: GRAPHQL_PATH }));
+  app.use(
+    GRAPHQL_PATH,
+    express.json({ limit: MAX_BODY }),
+    expressMiddleware(apollo, {
+      context: async () => {
+        const services = options.services();
+        if (!services) throw notReady();
+        return { services };
+      },
+    }),
+  );
+  // Body-parser errors (too large, malformed JSON) as JSON, not HTML.
+  app.use((error: { status?: number; type?: string; message: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!error.status) return next(error);
+    res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' } }] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    server,
+    async close() {
+      await apollo.stop();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      server.closeAllConnections?.();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { badInput, notFound } from '../app/errors.js';
+import { validateAttributes, validateBatch, validateId, validateLimit, validateText, type InputLimits } from '../app/validation.js';
+import type { Embedder } from '../embedding/port.js';
+import { USERS } from '../store/collections.js';
+import type { VectorStore } from '../store/port.js';
+import { buildProfileText } from './profile-text.js';
+import { userFromRecord, userToPayload, type User } from './user.js';
+
+export interface UserInput {
+  id: string;
+  text?: string | null;
+  attributes?: Record<string, unknown> | null;
+}
+
+export interface UpsertResult {
+  count: number;
+  created: number;
+  updated: number;
+  ids: string[];
+}
+
+export interface SimilarUser {
+  user: User;
+  score: number;
+}
+
+/** Gives users written between runs the active run's nearest segment at once. */
+export interface LiveSegmentAssigner {
+  /** The active run's id, or null when no run has succeeded yet. */
+  activeRunId(): string | null;
+  /** The nearest active segment per vector (null when there is no active run). */
+  nearestSegments(vectors: Float32Array[]): Promise<Array<string | null>>;
+  /** The run a segment id belongs to. */
+  runIdOf(segmentId: string): string;
+}
+
+export class UserService {
+  constructor(
+    private readonly store: VectorStore,
+    private readonly embedder: Embedder,
+    private readonly assigner: LiveSegmentAssigner,
+    private readonly limits: InputLimits,
+  ) {}
+
+  /**
+   * Validates the whole batch, embeds it, then writes it in one store call:
+   * a rejected batch writes nothing. Re-sending a user replaces their text and attributes.
+   */
+  async upsert(inputs: UserInput[]): Promise<UpsertResult> {
+    validateBatch(inputs, (u) => u.id, 'users', this.limits);
+    const cleaned = inputs.map((input, index) => {
+      validateText(input.text, `users[${index}].text`, this.limits);
+      const attributes = validateAttributes(input.attributes, `users[${index}].attributes`);
+      const text = input.text ?? null;
+      const profileText = buildProfileText(text, attributes);
+      if (profileText === '') throw badInput(`users[${index}]: a user needs text or attributes to be placed in a segment`);
+      return { id: input.id, text, attributes, profileText };
+    });
+
+    const existing = new Map(
+      (await this.store.get(USERS, cleaned.map((u) => u.id))).map((r) => [r.id, userFromRecord(r)] as const),
+    );
+    const vectors = await this.embedder.embed(cleaned.map((u) => u.profileText));
+    const live = await this.assigner.nearestSegments(vectors);
+    const activeRun = this.assigner.activeRunId();
+    const now = new Date();
+
+    const records = cleaned.map((u, i) => {
+      // Keep segments of other runs (e.g. one being written); replace the active run's with the live choice.
+      const kept = (existing.get(u.id)?.segmentIds ?? []).filter((s) => this.assigner.runIdOf(s) !== activeRun);
+      const liveSegment = live[i] ?? null;
+      const user: User = {
+        ...u,
+        segmentIds: liveSegment ? [...kept, liveSegment] : kept,
+        liveSegmentId: liveSegment,
+        updatedAt: now,
+      };
+      return { id: u.id, vector: vectors[i]!, payload: userToPayload(user) };
+    });
+    await this.store.upsert(USERS, records);
+    const updated = cleaned.filter((u) => existing.has(u.id)).length;
+    return { count: records.length, created: records.length - updated, updated, ids: records.map((r) => r.id) };
+  }
+
+  async get(id: string): Promise<User | null> {
+    const [record] = await this.store.get(USERS, [id]);
+    return record ? userFromRecord(record) : null;
+  }
+
+  async getMany(ids: string[]): Promise<Map<string, User>> {
+    const records = await this.store.get(USERS, ids);
+    return new Map(records.map((r) => [r.id, userFromRecord(r)]));
+  }
+
+  /** Ids among `ids` that are not stored. */
+  async missing(ids: string[]): Promise<string[]> {
+    const found = new Set((await this.store.get(USERS, ids)).map((r) => r.id));
+    return ids.filter((id) => !found.has(id));
+  }
+
+  count(): Promise<number> {
+    return this.store.count(USERS);
+  }
+
+  /**
+   * Users nearest to a stored user (the user left out) or to a free text, best first.
+   * Exactly one of `userId` and `text` is given.
+   */
+  async similar(query: { userId?: string | null; text?: string | null }, limit: number): Promise<SimilarUser[]> {
+    validateLimit(limit, 'limit', this.limits);
+    const hasUser = query.userId != null;
+    const hasText = query.text != null;
+    if (hasUser === hasText) throw badInput('similarUsers needs exactly one of userId and text');
+    let vector: Float32Array;
+    if (hasUser) {
+      validateId(query.userId!, 'userId');
+      const [record] = await this.store.get(USERS, [query.userId!], { withVector: true });
+      if (!record?.vector) throw notFound(`no user with id "${query.userId}"`, { id: query.userId });
+      vector = record.vector;
+    } else {
+      validateText(query.text, 'text', this.limits);
+      if (query.text!.trim() === '') throw badInput('text must not be empty');
+      [vector] = (await this.embedder.embed([query.text!])) as [Float32Array];
+    }
+    const hits = await this.store.search(USERS, vector, { limit: hasUser ? limit + 1 : limit });
+    return hits
+      .filter((h) => h.id !== query.userId && Number.isFinite(h.score))
+      .slice(0, limit)
+      .map((h) => ({ user: userFromRecord(h), score: h.score }));
+  }
+}
