@@ -20,12 +20,12 @@ export enum RunStatusEnum {
 registerEnumType(RunStatusEnum, { name: 'RunStatus', description: 'Lifecycle of a segmentation run.' });
 
 export enum RunPhaseEnum {
-  queued = 'queued',
-  scrolling = 'scrolling',
-  clustering = 'clustering',
-  describing = 'describing',
-  writing = 'writing',
-  done = 'done',
+  QUEUED = 'queued',
+  SCROLLING = 'scrolling',
+  CLUSTERING = 'clustering',
+  DESCRIBING = 'describing',
+  WRITING = 'writing',
+  DONE = 'done',
 }
 registerEnumType(RunPhaseEnum, {
   name: 'RunPhase',
