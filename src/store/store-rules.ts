@@ -177,6 +177,16 @@ export function checkLimit(limit: number, what: string, allowZero: boolean): voi
   }
 }
 
+/** Keys set to null are removed; other keys replace the stored value. */
+export function mergePayload(current: Payload, patch: Payload): Payload {
+  const merged: Payload = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}
+
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

@@ -1,0 +1,50 @@
+/**
+ * Deterministic synthetic users for benchmarks: each user writes a few sentences drawn
+ * from one of several themes, so clustering has structure to find.
+ */
+const THEMES: string[][] = [
+  ['space', 'galaxy', 'rocket', 'astronaut', 'planet', 'alien', 'starship', 'telescope', 'orbit', 'science', 'fiction', 'robot'],
+  ['vegan', 'recipe', 'pasta', 'curry', 'baking', 'bread', 'vegetables', 'kitchen', 'spices', 'soup', 'salad', 'tofu'],
+  ['hiking', 'mountain', 'camping', 'trail', 'forest', 'climbing', 'river', 'tent', 'boots', 'lake', 'skiing', 'kayak'],
+  ['gaming', 'console', 'multiplayer', 'strategy', 'keyboard', 'esports', 'controller', 'stream', 'arcade', 'puzzle', 'quest', 'graphics'],
+  ['stocks', 'investing', 'bonds', 'savings', 'retirement', 'budget', 'markets', 'inflation', 'dividends', 'banks', 'funds', 'economy'],
+  ['children', 'toddler', 'baby', 'school', 'bedtime', 'stories', 'toys', 'family', 'playground', 'homework', 'nursery', 'parents'],
+  ['football', 'match', 'league', 'goal', 'stadium', 'coach', 'season', 'players', 'tournament', 'fans', 'training', 'team'],
+  ['music', 'guitar', 'concert', 'album', 'band', 'piano', 'songs', 'jazz', 'festival', 'singer', 'vinyl', 'drums'],
+];
+const FILLERS = ['i', 'love', 'my', 'and', 'every', 'weekend', 'about', 'the', 'with', 'friends', 'really', 'enjoy'];
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same users on every machine. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface SyntheticUser {
+  id: string;
+  text: string;
+  attributes: Record<string, string | number>;
+  theme: number;
+}
+
+export function syntheticUsers(count: number, seed = 1, offset = 0): SyntheticUser[] {
+  const random = prng(seed + offset);
+  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
+  return Array.from({ length: count }, (_, i) => {
+    const theme = Math.floor(random() * THEMES.length);
+    const words: string[] = [];
+    for (let w = 0; w < 14; w++) words.push(random() < 0.55 ? pick(THEMES[theme]!) : pick(FILLERS));
+    return {
+      id: `user-${offset + i}`,
+      text: words.join(' '),
+      attributes: { age: 18 + Math.floor(random() * 60), country: pick(['DE', 'FR', 'UK', 'US', 'ES', 'IT']) },
+      theme,
+    };
+  });
+}

@@ -1,0 +1,132 @@
+/**
+ * Arrow layout of a Lance collection table and conversion between records and Arrow data.
+ *
+ * Layout: `id` (utf8), `vector` (FixedSizeList<Float32>(dim), stored L2-normalised),
+ * `payload` (the whole payload as JSON), then one typed column per indexed field, named
+ * `p_<field>` (keyword→utf8, integer/float→float64, bool→bool, keyword[]→List<utf8>).
+ * Reads always come from the JSON; the typed columns exist only so filters become SQL.
+ * The collection spec is kept in the Arrow schema metadata so a reopened table knows it.
+ *
+ * Batches are built column by column: far cheaper than handing Lance row objects to convert.
+ */
+import {
+  Bool,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  List,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table as ArrowTable,
+  Utf8,
+  makeData,
+  vectorFromArray,
+  type DataType,
+  type Vector,
+} from 'apache-arrow';
+import { type CollectionSpec, type IndexedField, type IndexedFieldType, type Payload, type StoredRecord, type VectorRecord } from './port.js';
+import { fieldColumn } from './lancedb-filter.js';
+
+const SPEC_METADATA_KEY = 'segmentql.spec';
+
+function columnType(type: IndexedFieldType): DataType {
+  switch (type) {
+    case 'keyword':
+      return new Utf8();
+    case 'keyword[]':
+      return new List(new Field('item', new Utf8(), true));
+    // Integers are kept as float64: payload numbers are JS doubles anyway, and safe integers are exact.
+    case 'integer':
+    case 'float':
+      return new Float64();
+    case 'bool':
+      return new Bool();
+  }
+}
+
+export function tableSchema(spec: CollectionSpec): Schema {
+  const stored = { dimension: spec.dimension, indexedFields: spec.indexedFields };
+  return new Schema(
+    [
+      new Field('id', new Utf8(), false),
+      new Field('vector', new FixedSizeList(spec.dimension, new Field('item', new Float32(), true)), false),
+      new Field('payload', new Utf8(), false),
+      ...spec.indexedFields.map((f) => new Field(fieldColumn(f.name), columnType(f.type), true)),
+    ],
+    new Map([[SPEC_METADATA_KEY, JSON.stringify(stored)]]),
+  );
+}
+
+/** The spec recorded in a table's schema, or undefined for a table this adapter did not create. */
+export function specFromSchema(name: string, schema: Schema): CollectionSpec | undefined {
+  const raw = schema.metadata.get(SPEC_METADATA_KEY);
+  if (raw === undefined) return undefined;
+  const parsed = JSON.parse(raw) as { dimension: number; indexedFields: IndexedField[] };
+  return { name, dimension: parsed.dimension, indexedFields: parsed.indexedFields };
+}
+
+/** The value a typed column holds for a payload (empty keyword arrays become null, see lancedb-filter). */
+function typedValue(field: IndexedField, payload: Payload): unknown {
+  const value = payload[field.name];
+  if (value === undefined || value === null) return null;
+  if (field.type === 'keyword[]' && Array.isArray(value) && value.length === 0) return null;
+  return value;
+}
+
+/** Records (already validated and normalised) as one Arrow table matching `tableSchema(spec)`. */
+export function recordsToArrow(spec: CollectionSpec, records: readonly VectorRecord[]): ArrowTable {
+  const schema = tableSchema(spec);
+  const n = records.length;
+  const flat = new Float32Array(n * spec.dimension);
+  records.forEach((r, i) => flat.set(r.vector, i * spec.dimension));
+  const vectorType = schema.fields[1].type as FixedSizeList<Float32>;
+  const vectorData = makeData({
+    type: vectorType,
+    length: n,
+    nullCount: 0,
+    child: makeData({ type: new Float32(), length: n * spec.dimension, data: flat }),
+  });
+  const children = [
+    vectorFromArray(records.map((r) => r.id), new Utf8()).data[0],
+    vectorData,
+    vectorFromArray(records.map((r) => JSON.stringify(r.payload)), new Utf8()).data[0],
+    ...spec.indexedFields.map((f, i) =>
+      vectorFromArray(records.map((r) => typedValue(f, r.payload)), schema.fields[3 + i].type).data[0],
+    ),
+  ];
+  const struct = makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children });
+  return new ArrowTable(schema, [new RecordBatch(schema, struct)]);
+}
+
+/** Reads `id`, `payload` and optionally `vector` / `_distance` columns back into records. */
+export function arrowToRecords(table: ArrowTable, withVector: boolean): (StoredRecord & { distance?: number })[] {
+  const ids = table.getChild('id');
+  const payloads = table.getChild('payload');
+  const vectors = withVector ? table.getChild('vector') : null;
+  const distances = table.getChild('_distance');
+  if (ids === null || payloads === null) throw new Error('Lance result lacks id or payload columns');
+  const out: (StoredRecord & { distance?: number })[] = [];
+  for (let i = 0; i < table.numRows; i++) {
+    const record: StoredRecord & { distance?: number } = {
+      id: ids.get(i) as string,
+      payload: JSON.parse(payloads.get(i) as string) as Payload,
+    };
+    if (vectors !== null) {
+      // Copy: the row view shares the batch's buffer, which must not leak to callers.
+      record.vector = Float32Array.from((vectors.get(i) as Vector<Float32>).toArray());
+    }
+    if (distances !== null) record.distance = distances.get(i) as number;
+    out.push(record);
+  }
+  return out;
+}
+
+/** Full records (with vectors) for rewriting rows, e.g. after a payload merge. */
+export function toVectorRecords(records: readonly StoredRecord[]): VectorRecord[] {
+  return records.map((r) => {
+    if (r.vector === undefined) throw new Error(`Record ${r.id} was read without its vector`);
+    return { id: r.id, vector: r.vector, payload: r.payload };
+  });
+}
