@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+/**
+ * Bundles the GraphiQL page (graphiql/ at the package root) into dist/graphiql with vite.
+ *
+ *   node scripts/build-graphiql.mjs [--force]
+ *
+ * Plain JS (not TS) so it can run before `tsc`. Everything comes from npm: React, GraphiQL 5,
+ * Monaco and its web workers, fonts and CSS end up as files in dist/graphiql, served by the service
+ * itself (src/graphiql/serve-graphiql.ts); the page loads nothing from a CDN.
+ *
+ * The build is skipped when dist/graphiql/.build-stamp.json records the same fingerprint of the
+ * inputs (the client sources, this script and package-lock.json, i.e. the bundled package
+ * versions). A fingerprint of contents rather than mtimes: checkouts and installs touch mtimes
+ * without changing anything, and a dependency bump must trigger a rebuild even though the
+ * installed files may carry old mtimes.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const packageRoot = fileURLToPath(new URL('..', import.meta.url));
+const clientDir = path.join(packageRoot, 'graphiql');
+export const outDir = path.join(packageRoot, 'dist', 'graphiql');
+const stampName = '.build-stamp.json';
+
+/** Files whose content decides the bundle, sorted so the fingerprint is stable. */
+async function inputFiles() {
+  const entries = await readdir(clientDir, { recursive: true, withFileTypes: true });
+  const sources = entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter((file) => !file.split(path.sep).includes('node_modules'));
+  return [...sources, fileURLToPath(import.meta.url), path.join(packageRoot, 'package-lock.json')]
+    .filter((file) => existsSync(file))
+    .sort();
+}
+
+async function fingerprint() {
+  const hash = createHash('sha256');
+  for (const file of await inputFiles()) {
+    hash.update(path.relative(packageRoot, file)).update('\0');
+    hash.update(await readFile(file)).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+async function readStamp() {
+  try {
+    return JSON.parse(await readFile(path.join(outDir, stampName), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds unless the output is up to date. Resolves to whether a build ran.
+ * @param {{ force?: boolean, log?: (message: string) => void }} [options]
+ */
+export async function buildGraphiql({ force = false, log = (message) => console.log(message) } = {}) {
+  const digest = await fingerprint();
+  const stamp = await readStamp();
+  if (!force && stamp?.fingerprint === digest && existsSync(path.join(outDir, 'index.html'))) {
+    log('graphiql: dist/graphiql is up to date');
+    return false;
+  }
+
+  // Imported lazily: vite is only needed when something changed.
+  const { build } = await import('vite');
+  const started = performance.now();
+  // Build next to the output and swap it in at the end, so a running server never serves a
+  // half-written directory and a failed build leaves the previous one in place.
+  const tmpDir = `${outDir}.tmp-${process.pid}`;
+  await rm(tmpDir, { recursive: true, force: true });
+  try {
+    await build({
+      configFile: false,
+      root: clientDir,
+      // Relative base: chunks, workers and CSS reference each other relative to their own URL
+      // (import.meta.url), so the bundle works under whatever URL prefix the middleware mounts it.
+      // Only index.html's references are rewritten by the middleware at serve time.
+      base: './',
+      mode: 'production',
+      logLevel: 'warn',
+      publicDir: false,
+      cacheDir: path.join(packageRoot, 'node_modules', '.vite-graphiql'),
+      // JSX without @vitejs/plugin-react: vite's built-in oxc transform does it (no fast refresh
+      // needed for a production bundle).
+      oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+      // Monaco's workers as ES modules (they share chunks with nothing, but ES keeps them consistent
+      // with the main bundle and all current browsers support module workers).
+      worker: { format: 'es' },
+      build: {
+        outDir: tmpDir,
+        emptyOutDir: true,
+        target: 'es2022',
+        sourcemap: false,
+        // gzip-size reporting costs seconds on 2 cores for a multi-MB bundle and we print our own.
+        reportCompressedSize: false,
+        // Monaco alone is several MB; the warning would fire on every build and tell us nothing.
+        chunkSizeWarningLimit: 8000,
+        rolldownOptions: {
+          onLog(level, log, handler) {
+            // React libraries start modules with "use client"/"use no memo" for server-component
+            // and compiler tooling; meaningless in a client bundle, and dozens of warnings per build.
+            if (log.code === 'MODULE_LEVEL_DIRECTIVE') return;
+            handler(level, log);
+          },
+        },
+      },
+    });
+    await writeFile(
+      path.join(tmpDir, stampName),
+      `${JSON.stringify({ fingerprint: digest, builtAt: new Date().toISOString() }, null, 2)}\n`,
+    );
+    await rm(outDir, { recursive: true, force: true });
+    await rename(tmpDir, outDir);
+  } finally {
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  log(`graphiql: built ${path.relative(packageRoot, outDir)} in ${seconds}s (${await describeOutput()})`);
+  return true;
+}
+
+async function describeOutput() {
+  const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
+  const { stat } = await import('node:fs/promises');
+  let bytes = 0;
+  let files = 0;
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    files += 1;
+    bytes += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return `${files} files, ${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  buildGraphiql({ force: process.argv.includes('--force') }).catch((error) => {
+    console.error('graphiql: build failed');
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
