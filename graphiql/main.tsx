@@ -18,12 +18,14 @@ import { GraphiQL } from 'graphiql';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
-const DEFAULT_QUERY = `# Welcome to segmentql.
+const DEFAULT_QUERY = `# Welcome to segmentql!
 #
-# Type a query on the left and run it with Ctrl-Enter (or the ▶ button).
-# The "Docs" panel on the left lists every type and field of the schema.
-# Subscriptions (e.g. \`subscription { reclusterCompleted { ... } }\`) stream over
-# a WebSocket to this same URL.
+# Run a query with Ctrl-Enter or the ▶ button.
+# The docs (book icon, top left) describe every
+# type and field; Ctrl-Space autocompletes.
+#
+# Subscriptions stream over a WebSocket, e.g.
+#   subscription { reclusterCompleted { ... } }
 
 {
   segments {

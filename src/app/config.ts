@@ -28,6 +28,25 @@ export const configSchema = z.object({
   MAX_BATCH_SIZE: positiveInt(1, 100_000).default(1000),
   MAX_TEXT_LENGTH: positiveInt(1, 1_000_000).default(10_000),
   MAX_RESULT_LIMIT: positiveInt(1, 10_000).default(100),
+  PROFILE_TEXT_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(1).default(0.5),
+  PROFILE_HALF_LIFE_DAYS: z.coerce.number({ message: 'expected a number' }).positive().default(365),
+  INTERACTION_WEIGHTS: z
+    .string()
+    .default('VIEW=0.25,CLICK=0.5,LIKE=1,RATING=1,PURCHASE=1.5')
+    .transform((value, ctx) => {
+      const weights: Record<string, number> = { VIEW: 0, CLICK: 0, LIKE: 0, RATING: 0, PURCHASE: 0 };
+      for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [kind, raw] = part.split('=');
+        const weight = Number(raw);
+        if (!kind || !(kind in weights) || raw === undefined || !Number.isFinite(weight)) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not KIND=number with KIND one of ${Object.keys(weights).join(', ')}` });
+          return z.NEVER;
+        }
+        weights[kind] = weight;
+      }
+      return weights as Record<'VIEW' | 'CLICK' | 'LIKE' | 'RATING' | 'PURCHASE', number>;
+    }),
+  PROFILE_REFRESH_DELAY_MS: positiveInt(0, 600_000).default(500),
 });
 
 export type Config = z.infer<typeof configSchema>;

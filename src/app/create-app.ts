@@ -16,6 +16,8 @@ import { startHttpServer, type RunningHttpServer } from '../server/http-server.j
 import { collectionSpecs } from '../store/collections.js';
 import { createVectorStore } from '../store/create-store.js';
 import type { VectorStore } from '../store/port.js';
+import { ProfileRefresher } from '../profiles/profile-refresher.js';
+import { ProfileService } from '../profiles/profile-service.js';
 import { UserService } from '../users/user-service.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
@@ -50,9 +52,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   let db: Database | null = null;
   let http: RunningHttpServer | null = null;
   let segmentation: SegmentationService | null = null;
+  let refresher: ProfileRefresher | null = null;
 
   const closeAll = async () => {
     segmentation?.stop();
+    await refresher?.stop();
     await http?.close().catch((e: unknown) => logger.warn({ err: e }, 'closing the HTTP server failed'));
     await embedder?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
@@ -115,20 +119,39 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       openStore,
       new RunRepository(database),
       runListener,
-      { defaultK: config.DEFAULT_K, maxK: 1000, pageSize: 1000, progressIntervalMs: 200 },
+      {
+        defaultK: config.DEFAULT_K,
+        maxK: 1000,
+        pageSize: 1000,
+        progressIntervalMs: 200,
+        beforeScroll: () => refresher?.flush() ?? Promise.resolve(),
+      },
       logger.child({ component: 'segmentation' }),
     );
     segmentation = segmenter;
     await segmenter.start();
-    const users = new UserService(openStore, model, segmenter, limits);
+    const interactionRepository = new InteractionRepository(database);
+    const profiles = new ProfileService(openStore, model, interactionRepository, segmenter, {
+      textWeight: config.PROFILE_TEXT_WEIGHT,
+      halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
+      kinds: config.INTERACTION_WEIGHTS,
+    });
+    const profileRefresher = new ProfileRefresher(interactionRepository, profiles, logger.child({ component: 'profiles' }), {
+      delayMs: config.PROFILE_REFRESH_DELAY_MS,
+      batchSize: 500,
+    });
+    refresher = profileRefresher;
+    const users = new UserService(openStore, model, profiles, limits);
     const items = new ItemService(openStore, model, limits);
-    const interactions = new InteractionService(new InteractionRepository(database), users, items, limits);
+    const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule());
     const memberships = new MembershipService(openStore, segmenter, limits);
     const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, limits };
 
     if (config.SEED_DEMO && (await users.count()) === 0) {
       await loadDemoData(ready, logger);
     }
+    // Profiles queued before a crash or restart are rebuilt in the background.
+    if (profileRefresher.pending() > 0) profileRefresher.schedule();
     services = ready;
     logger.info({ store: openStore.backend, model: model.modelId, dimension: model.dimension }, 'ready');
     return { url: `http://127.0.0.1:${port}`, port, services: ready, logger, close: closeAll };

@@ -40,6 +40,9 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX runs_created ON runs(created_at_ms DESC);
    CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Users whose profile must be rebuilt because their interactions changed; written in the
+  // same transaction as the interactions, so a crash never loses a pending refresh.
+  `CREATE TABLE profile_queue (user_id TEXT PRIMARY KEY, queued_at_ms INTEGER NOT NULL);`,
 ];
 
 export function openDatabase(dataDir: string): Database {

@@ -21,12 +21,37 @@ const toInteraction = (row: Row): Interaction => ({
 export class InteractionRepository {
   constructor(private readonly db: Database) {}
 
-  /** Appends all interactions in one transaction. */
+  /** Appends all interactions and queues their users' profiles for a rebuild, in one transaction. */
   append(interactions: Interaction[]): void {
     const insert = this.db.prepare('INSERT INTO interactions(user_id, item_id, kind, value, at_ms) VALUES (?, ?, ?, ?, ?)');
+    const queue = this.db.prepare(
+      'INSERT INTO profile_queue(user_id, queued_at_ms) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET queued_at_ms = excluded.queued_at_ms',
+    );
+    const now = Date.now();
     transaction(this.db, () => {
       for (const i of interactions) insert.run(i.userId, i.itemId, i.kind, i.value, i.at.getTime());
+      for (const userId of new Set(interactions.map((i) => i.userId))) queue.run(userId, now);
     });
+  }
+
+  /** Up to `limit` users waiting for a profile rebuild, oldest first, with when they were queued. */
+  queuedProfiles(limit: number): Array<{ userId: string; queuedAt: number }> {
+    const rows = this.db
+      .prepare('SELECT user_id, queued_at_ms FROM profile_queue ORDER BY queued_at_ms, user_id LIMIT ?')
+      .all(limit) as Array<{ user_id: string; queued_at_ms: number }>;
+    return rows.map((r) => ({ userId: r.user_id, queuedAt: r.queued_at_ms }));
+  }
+
+  /** Removes users from the queue unless they were queued again after `queuedAt`. */
+  dequeueProfiles(entries: Array<{ userId: string; queuedAt: number }>): void {
+    const remove = this.db.prepare('DELETE FROM profile_queue WHERE user_id = ? AND queued_at_ms <= ?');
+    transaction(this.db, () => {
+      for (const e of entries) remove.run(e.userId, e.queuedAt);
+    });
+  }
+
+  queuedProfileCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM profile_queue').get() as { n: number }).n;
   }
 
   /** A user's interactions, newest first. */

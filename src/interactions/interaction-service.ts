@@ -22,6 +22,8 @@ export class InteractionService {
     private readonly users: UserService,
     private readonly items: ItemService,
     private readonly limits: InputLimits,
+    /** Told after a batch is recorded (the profile refresher schedules a rebuild). */
+    private readonly onRecorded: () => void = () => undefined,
   ) {}
 
   /**
@@ -63,6 +65,7 @@ export class InteractionService {
       throw notFound(`interactions: ${parts.join('; ')}; nothing was recorded`, { missingUsers, missingItems });
     }
     this.repository.append(rows);
+    this.onRecorded();
     return rows.length;
   }
 

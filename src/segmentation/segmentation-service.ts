@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { badInput, conflict } from '../app/errors.js';
 import { SEGMENTS, USERS } from '../store/collections.js';
 import type { VectorStore } from '../store/port.js';
-import type { LiveSegmentAssigner } from '../users/user-service.js';
+import type { LiveSegmentAssigner } from '../profiles/profile-service.js';
 import { classTfIdf, labelFromKeywords } from './keywords.js';
 import { isTerminal, type RunPhase, type SegmentationRun } from './run.js';
 import type { RunRepository } from './run-repository.js';
@@ -28,6 +28,8 @@ export interface SegmentationOptions {
   pageSize: number;
   /** Minimum time between progress events, in ms. */
   progressIntervalMs: number;
+  /** Runs before vectors are read, e.g. to bring queued profiles up to date. */
+  beforeScroll?: () => Promise<void>;
 }
 
 /** The phases' shares of the whole run, for one progress figure. */
@@ -161,8 +163,10 @@ export class SegmentationService implements LiveSegmentAssigner {
     return segmentIds.find((s) => runIdOfSegment(s) === runId) ?? null;
   }
 
-  runIdOf(segmentId: string): string {
-    return runIdOfSegment(segmentId);
+  /** A user getting a live segment keeps only memberships of a run still being written. */
+  keptSegmentIds(existing: string[]): string[] {
+    const inProgress = this.current && !isTerminal(this.current.status) ? this.current.id : null;
+    return inProgress ? existing.filter((s) => runIdOfSegment(s) === inProgress) : [];
   }
 
   async nearestSegments(vectors: Float32Array[]): Promise<Array<string | null>> {
@@ -195,7 +199,8 @@ export class SegmentationService implements LiveSegmentAssigner {
     try {
       update({ status: 'RUNNING', startedAt: new Date(), ...phase('scrolling') }, true);
 
-      // 1. Scroll every user vector out of the store.
+      // 1. Scroll every user vector out of the store (profiles brought up to date first).
+      await this.options.beforeScroll?.();
       const total = await this.store.count(USERS);
       const ids: string[] = [];
       const texts: string[] = [];

@@ -31,7 +31,8 @@ function sqlNumber(value: number): string {
 
 function sqlScalar(value: Scalar): string {
   if (typeof value === 'string') return sqlString(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  // Bool fields are int8 columns (see lancedb-rows).
+  if (typeof value === 'boolean') return value ? '1' : '0';
   return sqlNumber(value);
 }
 

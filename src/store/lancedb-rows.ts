@@ -3,18 +3,18 @@
  *
  * Layout: `id` (utf8), `vector` (FixedSizeList<Float32>(dim), stored L2-normalised),
  * `payload` (the whole payload as JSON), then one typed column per indexed field, named
- * `p_<field>` (keyword→utf8, integer/float→float64, bool→bool, keyword[]→List<utf8>).
+ * `p_<field>` (keyword→utf8, integer/float→float64, bool→int8 0/1, keyword[]→List<utf8>).
  * Reads always come from the JSON; the typed columns exist only so filters become SQL.
  * The collection spec is kept in the Arrow schema metadata so a reopened table knows it.
  *
  * Batches are built column by column: far cheaper than handing Lance row objects to convert.
  */
 import {
-  Bool,
   Field,
   FixedSizeList,
   Float32,
   Float64,
+  Int8,
   List,
   RecordBatch,
   Schema,
@@ -23,6 +23,7 @@ import {
   Utf8,
   makeData,
   vectorFromArray,
+  type Data,
   type DataType,
   type Vector,
 } from 'apache-arrow';
@@ -41,8 +42,10 @@ function columnType(type: IndexedFieldType): DataType {
     case 'integer':
     case 'float':
       return new Float64();
+    // Bools are kept as int8 0/1: apache-arrow's IPC writer emits an empty value buffer for an
+    // all-null bool column, which Lance rejects ("Need at least N bytes for bitmap").
     case 'bool':
-      return new Bool();
+      return new Int8();
   }
 }
 
@@ -72,6 +75,7 @@ function typedValue(field: IndexedField, payload: Payload): unknown {
   const value = payload[field.name];
   if (value === undefined || value === null) return null;
   if (field.type === 'keyword[]' && Array.isArray(value) && value.length === 0) return null;
+  if (field.type === 'bool') return value === true ? 1 : 0;
   return value;
 }
 
@@ -89,19 +93,69 @@ export function recordsToArrow(spec: CollectionSpec, records: readonly VectorRec
     child: makeData({ type: new Float32(), length: n * spec.dimension, data: flat }),
   });
   const children = [
-    vectorFromArray(records.map((r) => r.id), new Utf8()).data[0],
+    utf8Data(records.map((r) => r.id)),
     vectorData,
-    vectorFromArray(records.map((r) => JSON.stringify(r.payload)), new Utf8()).data[0],
-    ...spec.indexedFields.map((f, i) =>
-      vectorFromArray(records.map((r) => typedValue(f, r.payload)), schema.fields[3 + i].type).data[0],
-    ),
+    utf8Data(records.map((r) => JSON.stringify(r.payload))),
+    ...spec.indexedFields.map((f, i) => {
+      const values = records.map((r) => typedValue(f, r.payload));
+      return f.type === 'keyword[]'
+        ? utf8ListData(schema.fields[3 + i].type as List<Utf8>, values as (string[] | null)[])
+        : f.type === 'keyword'
+          ? utf8Data(values as (string | null)[])
+          : vectorFromArray(values, schema.fields[3 + i].type).data[0];
+    }),
   ];
   const struct = makeData({ type: new Struct(schema.fields), length: n, nullCount: 0, children });
   return new ArrowTable(schema, [new RecordBatch(schema, struct)]);
 }
 
+// apache-arrow's generic builders (vectorFromArray) cost ~1 µs per string; building the
+// offsets and bytes directly is several times faster, which matters for 100k-row upserts.
+
+function validity(isNull: (i: number) => boolean, length: number): { nullCount: number; nullBitmap?: Uint8Array } {
+  let nullCount = 0;
+  const bitmap = new Uint8Array(Math.ceil(length / 8));
+  for (let i = 0; i < length; i++) {
+    if (isNull(i)) nullCount++;
+    else bitmap[i >> 3] |= 1 << (i & 7);
+  }
+  return nullCount === 0 ? { nullCount } : { nullCount, nullBitmap: bitmap };
+}
+
+function utf8Data(values: readonly (string | null)[]): Data<Utf8> {
+  const valueOffsets = new Int32Array(values.length + 1);
+  let total = 0;
+  values.forEach((v, i) => {
+    if (v !== null) total += Buffer.byteLength(v, 'utf8');
+    valueOffsets[i + 1] = total;
+  });
+  const bytes = Buffer.alloc(total);
+  let pos = 0;
+  for (const v of values) if (v !== null) pos += bytes.write(v, pos, 'utf8');
+  const data = new Uint8Array(bytes.buffer, bytes.byteOffset, total);
+  return makeData({ type: new Utf8(), length: values.length, valueOffsets, data, ...validity((i) => values[i] === null, values.length) });
+}
+
+function utf8ListData(type: List<Utf8>, values: readonly (readonly string[] | null)[]): Data<List<Utf8>> {
+  const valueOffsets = new Int32Array(values.length + 1);
+  const items: string[] = [];
+  values.forEach((v, i) => {
+    if (v !== null) for (const item of v) items.push(item);
+    valueOffsets[i + 1] = items.length;
+  });
+  return makeData({
+    type,
+    length: values.length,
+    valueOffsets,
+    child: utf8Data(items),
+    ...validity((i) => values[i] === null, values.length),
+  });
+}
+
 /** Reads `id`, `payload` and optionally `vector` / `_distance` columns back into records. */
 export function arrowToRecords(table: ArrowTable, withVector: boolean): (StoredRecord & { distance?: number })[] {
+  // An empty result may come back without any columns at all.
+  if (table.numRows === 0) return [];
   const ids = table.getChild('id');
   const payloads = table.getChild('payload');
   const vectors = withVector ? table.getChild('vector') : null;

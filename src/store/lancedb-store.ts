@@ -8,9 +8,12 @@
  *   (IVF_PQ / IVF_HNSW_SQ via `table.createIndex('vector')`) could be made optional later.
  * - Every write to a table goes through a per-table lock: Lance commits are optimistic and
  *   read-merge-write operations (setPayload) must not interleave with other writes.
- * - Each write creates a table version and usually a small fragment. Scans slow down as
- *   fragments pile up, so the adapter compacts (`optimize()`) after every
- *   `optimizeEveryWrites` writes, pruning versions older than `pruneOlderThanMs`.
+ * - Each write creates a table version and usually a small fragment. Reads slow down a lot as
+ *   fragments pile up (measured at 100k rows after 400 small writes: get 30x, filtered count
+ *   20x, scroll 7x slower), so the adapter compacts (`optimize()`) after every
+ *   `optimizeEveryWrites` writes (default 25, Lance's own rule of thumb is ~20), pruning
+ *   versions older than `pruneOlderThanMs`. Compaction at 100k rows takes ~0.4 s and runs
+ *   queued behind the write that triggered it, so that write's caller does not wait for it.
  * - Model metadata lives in `store-meta.json` next to the tables.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -241,7 +244,17 @@ export class LanceDbStore implements VectorStore {
     }
   }
 
+  /**
+   * Merges small fragments, prunes old versions and brings indexes up to date. Also creates
+   * the BTREE index on `id` the first time there are rows: it makes lookups by id (get,
+   * merge-insert, setPayload) about 3x faster at 100k rows and costs ~20 ms to build.
+   * Rows written after the last compaction are still found, by a scan of the unindexed part.
+   */
   async #compact(t: OpenTable): Promise<void> {
+    const indices = await t.table.listIndices();
+    if (!indices.some((i) => i.columns.includes('id')) && (await t.table.countRows()) > 0) {
+      await t.table.createIndex('id', { config: lancedb.Index.btree() });
+    }
     await t.table.optimize({ cleanupOlderThan: new Date(Date.now() - this.#pruneOlderThanMs) });
   }
 

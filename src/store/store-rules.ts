@@ -59,10 +59,16 @@ export function sameIndexedFields(a: readonly IndexedField[], b: readonly Indexe
   return b.every((f) => left.has(key(f)));
 }
 
+/** Matches a lone UTF-16 surrogate (paired ones count as one code point under the u flag). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 export function checkId(id: unknown): asserts id is string {
   if (typeof id !== 'string' || id.length === 0) {
     throw new StoreUsageError(`Record ids must be non-empty strings, got ${JSON.stringify(id)}`);
   }
+  // Ids are stored and hashed as UTF-8, where a lone surrogate becomes U+FFFD: two different
+  // ids could then collide, so refuse them.
+  if (LONE_SURROGATE.test(id)) throw new StoreUsageError(`Record id ${JSON.stringify(id)} is not valid Unicode`);
 }
 
 /** Does `value` have the shape an indexed field of this type stores? (null/undefined are handled by callers.) */

@@ -4,7 +4,8 @@ import type { Embedder } from '../embedding/port.js';
 import { USERS } from '../store/collections.js';
 import type { VectorStore } from '../store/port.js';
 import { buildProfileText } from './profile-text.js';
-import { userFromRecord, userToPayload, type User } from './user.js';
+import type { ProfileService } from '../profiles/profile-service.js';
+import { userFromRecord, type User } from './user.js';
 
 export interface UserInput {
   id: string;
@@ -24,27 +25,18 @@ export interface SimilarUser {
   score: number;
 }
 
-/** Gives users written between runs the active run's nearest segment at once. */
-export interface LiveSegmentAssigner {
-  /** The active run's id, or null when no run has succeeded yet. */
-  activeRunId(): string | null;
-  /** The nearest active segment per vector (null when there is no active run). */
-  nearestSegments(vectors: Float32Array[]): Promise<Array<string | null>>;
-  /** The run a segment id belongs to. */
-  runIdOf(segmentId: string): string;
-}
-
 export class UserService {
   constructor(
     private readonly store: VectorStore,
     private readonly embedder: Embedder,
-    private readonly assigner: LiveSegmentAssigner,
+    private readonly profiles: ProfileService,
     private readonly limits: InputLimits,
   ) {}
 
   /**
-   * Validates the whole batch, embeds it, then writes it in one store call:
-   * a rejected batch writes nothing. Re-sending a user replaces their text and attributes.
+   * Validates the whole batch, builds the users' profiles (text, attributes and behaviour),
+   * then writes them in one store call: a rejected batch writes nothing. Re-sending a user
+   * replaces their text and attributes; their interactions stay.
    */
   async upsert(inputs: UserInput[]): Promise<UpsertResult> {
     validateBatch(inputs, (u) => u.id, 'users', this.limits);
@@ -52,34 +44,18 @@ export class UserService {
       validateText(input.text, `users[${index}].text`, this.limits);
       const attributes = validateAttributes(input.attributes, `users[${index}].attributes`);
       const text = input.text ?? null;
-      const profileText = buildProfileText(text, attributes);
-      if (profileText === '') throw badInput(`users[${index}]: a user needs text or attributes to be placed in a segment`);
-      return { id: input.id, text, attributes, profileText };
+      if (buildProfileText(text, attributes) === '') {
+        throw badInput(`users[${index}]: a user needs text or attributes to be placed in a segment`);
+      }
+      return { id: input.id, text, attributes };
     });
 
     const existing = new Map(
       (await this.store.get(USERS, cleaned.map((u) => u.id))).map((r) => [r.id, userFromRecord(r)] as const),
     );
-    const vectors = await this.embedder.embed(cleaned.map((u) => u.profileText));
-    const live = await this.assigner.nearestSegments(vectors);
-    const activeRun = this.assigner.activeRunId();
-    const now = new Date();
-
-    const records = cleaned.map((u, i) => {
-      // Keep segments of other runs (e.g. one being written); replace the active run's with the live choice.
-      const kept = (existing.get(u.id)?.segmentIds ?? []).filter((s) => this.assigner.runIdOf(s) !== activeRun);
-      const liveSegment = live[i] ?? null;
-      const user: User = {
-        ...u,
-        segmentIds: liveSegment ? [...kept, liveSegment] : kept,
-        liveSegmentId: liveSegment,
-        updatedAt: now,
-      };
-      return { id: u.id, vector: vectors[i]!, payload: userToPayload(user) };
-    });
-    await this.store.upsert(USERS, records);
+    await this.profiles.write(cleaned, existing);
     const updated = cleaned.filter((u) => existing.has(u.id)).length;
-    return { count: records.length, created: records.length - updated, updated, ids: records.map((r) => r.id) };
+    return { count: cleaned.length, created: cleaned.length - updated, updated, ids: cleaned.map((u) => u.id) };
   }
 
   async get(id: string): Promise<User | null> {

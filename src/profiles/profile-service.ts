@@ -1,0 +1,92 @@
+import type { Embedder } from '../embedding/port.js';
+import type { Attributes } from '../app/validation.js';
+import type { Interaction } from '../interactions/interaction.js';
+import type { InteractionRepository } from '../interactions/interaction-repository.js';
+import { itemFromRecord } from '../items/item.js';
+import { ITEMS, USERS } from '../store/collections.js';
+import type { VectorRecord, VectorStore } from '../store/port.js';
+import { buildProfileText } from '../users/profile-text.js';
+import { userFromRecord, userToPayload, type User } from '../users/user.js';
+import { describeBehaviour, type ItemSummary } from './behaviour-text.js';
+import { blendProfileVector, type ProfileWeights } from './profile-vector.js';
+
+/** Gives users written between runs the active run's nearest segment at once. */
+export interface LiveSegmentAssigner {
+  /** The nearest active segment per vector (null when there is no active run). */
+  nearestSegments(vectors: Float32Array[]): Promise<Array<string | null>>;
+  /** Which of a user's existing segment ids to keep when they get a live segment. */
+  keptSegmentIds(existing: string[]): string[];
+}
+
+export interface ProfileSource {
+  id: string;
+  text: string | null;
+  attributes: Attributes;
+}
+
+/** Interactions read per user when building a profile (newest first). */
+export const PROFILE_INTERACTIONS = 500;
+
+/**
+ * Builds what a user's vector means: the profile text (own words, attributes, behaviour
+ * written out) and the profile vector (its embedding blended with the vectors of items
+ * the user engaged with). Writes users in one store call per batch.
+ */
+export class ProfileService {
+  constructor(
+    private readonly store: VectorStore,
+    private readonly embedder: Embedder,
+    private readonly interactions: InteractionRepository,
+    private readonly assigner: LiveSegmentAssigner,
+    private readonly weights: ProfileWeights,
+  ) {}
+
+  /** Builds and writes profiles for these users (new text/attributes), keeping their memberships. */
+  async write(sources: ProfileSource[], existing: ReadonlyMap<string, User>): Promise<void> {
+    if (sources.length === 0) return;
+    const history = new Map(sources.map((s) => [s.id, this.interactions.forUser(s.id, PROFILE_INTERACTIONS)] as const));
+    const itemIds = [...new Set([...history.values()].flat().map((i) => i.itemId))];
+    const itemRecords = itemIds.length > 0 ? await this.store.get(ITEMS, itemIds, { withVector: true }) : [];
+    const summaries = new Map<string, ItemSummary>(itemRecords.map((r) => [r.id, itemFromRecord(r)] as const));
+    const itemVectors = new Map(itemRecords.filter((r) => r.vector).map((r) => [r.id, r.vector!] as const));
+
+    const profileTexts = sources.map((s) => profileText(s, history.get(s.id)!, summaries));
+    const textVectors = await this.embedder.embed(profileTexts);
+    const now = Date.now();
+    const vectors = sources.map((s, i) => blendProfileVector(textVectors[i]!, history.get(s.id)!, itemVectors, this.weights, now));
+    const live = await this.assigner.nearestSegments(vectors);
+    const updatedAt = new Date();
+    const records: VectorRecord[] = sources.map((s, i) => {
+      const kept = this.assigner.keptSegmentIds(existing.get(s.id)?.segmentIds ?? []);
+      const liveSegment = live[i] ?? null;
+      const user: User = {
+        id: s.id,
+        text: s.text,
+        attributes: s.attributes,
+        profileText: profileTexts[i]!,
+        segmentIds: liveSegment ? [...kept, liveSegment] : kept,
+        liveSegmentId: liveSegment,
+        updatedAt,
+      };
+      return { id: s.id, vector: vectors[i]!, payload: userToPayload(user) };
+    });
+    await this.store.upsert(USERS, records);
+  }
+
+  /** Rebuilds stored users' profiles (after their interactions changed). Unknown ids are skipped. */
+  async refresh(userIds: string[]): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const users = (await this.store.get(USERS, userIds)).map(userFromRecord);
+    await this.write(
+      users.map((u) => ({ id: u.id, text: u.text, attributes: u.attributes })),
+      new Map(users.map((u) => [u.id, u] as const)),
+    );
+    return users.length;
+  }
+}
+
+export function profileText(source: ProfileSource, interactions: readonly Interaction[], items: ReadonlyMap<string, ItemSummary>): string {
+  const own = buildProfileText(source.text, source.attributes);
+  const behaviour = describeBehaviour(interactions, items);
+  return [own, behaviour].filter((p) => p !== '').join('\n');
+}

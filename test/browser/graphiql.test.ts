@@ -1,0 +1,173 @@
+/**
+ * GraphiQL in a real headless Chromium against a real server: the page loads from the service
+ * alone (no CDN), runs queries over HTTP and streams subscriptions over graphql-ws.
+ *
+ * Needs Chromium at /usr/bin/chromium (`apt-get install -y chromium`, or set CHROMIUM_PATH);
+ * skipped with a warning otherwise. Set GRAPHIQL_SCREENSHOT=/path.png to save a screenshot of the
+ * page after the first query.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findPackageRoot } from '../../src/graphiql/serve-graphiql.js';
+import { GRAPHQL_PATH, SEGMENTS, startGraphiqlTestServer, type GraphiqlTestServer } from './graphiql-test-server.js';
+
+// CHROMIUM_PATH lets a machine with Chromium elsewhere run the test.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumMissing = !existsSync(CHROMIUM);
+if (chromiumMissing) console.warn(`Chromium not found at ${CHROMIUM}: browser test skipped`);
+
+/** Monaco renders spaces as U+00A0 and splits lines into divs: compare without any whitespace. */
+const squash = (text: string) => text.replace(/\s+/gu, '');
+
+describe.skipIf(chromiumMissing)('GraphiQL in Chromium', () => {
+  let server: GraphiqlTestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  /** Problems the page reported: console errors, uncaught exceptions, CSP violations, foreign requests. */
+  let problems: string[];
+  let assetResponses: Response[];
+  let webSockets: string[];
+
+  beforeAll(async () => {
+    // Same command `npm run build` runs; a no-op when dist/graphiql is up to date.
+    const root = findPackageRoot();
+    await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build-graphiql.mjs')], { cwd: root });
+    server = await startGraphiqlTestServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  beforeEach(async () => {
+    // A fresh context per test: GraphiQL keeps tabs and queries in localStorage.
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    problems = [];
+    assetResponses = [];
+    webSockets = [];
+    const host = new URL(server.url).host;
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    // Everything must come from the service itself: users sit behind firewalls without CDN access.
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol !== 'data:' && url.host !== host) problems.push(`request to another host: ${url.href}`);
+    });
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()} for ${response.url()}`);
+      if (response.url().includes('/graphiql/assets/')) assetResponses.push(response);
+    });
+    page.on('websocket', (socket) => webSockets.push(socket.url()));
+    // Report CSP violations (e.g. a CDN reference) as console errors. A string, because this file
+    // is type-checked against Node's globals, not the DOM's.
+    await page.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (event) =>
+        console.error('CSP violation: ' + event.violatedDirective + ' ' + event.blockedURI));`,
+    });
+  });
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  /** Opens GraphiQL like a browser would (Accept: text/html) and waits for the editors. */
+  async function openGraphiql(search = ''): Promise<void> {
+    const response = await page.goto(`${server.url}${GRAPHQL_PATH}${search}`);
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+    await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
+    await page.locator('.graphiql-response .monaco-editor').waitFor();
+  }
+
+  const queryEditorText = async () => page.locator('.graphiql-query-editor .view-lines').innerText();
+  const responseText = async () => page.locator('.graphiql-response .view-lines').innerText();
+
+  /** Replaces the query editor's content the way a user would: select all, then type. */
+  async function setQuery(query: string): Promise<void> {
+    await page.locator('.graphiql-query-editor .monaco-editor textarea').focus();
+    await page.keyboard.press('ControlOrMeta+KeyA');
+    await page.keyboard.press('Delete');
+    // insertText sends the text as one input (like a paste), so Monaco's auto-closing brackets
+    // and suggestions don't interfere the way per-key typing would.
+    await page.keyboard.insertText(query);
+    await expect.poll(async () => squash(await queryEditorText())).toBe(squash(query));
+    // GraphiQL parses the editor 100 ms after the last change (debounced) and decides from that
+    // parse whether an operation is a subscription (WebSocket) or not (HTTP): running earlier
+    // would use the previous query's parse. The same handler saves the query to localStorage,
+    // which tells us it has run.
+    await page.waitForFunction((expected) => localStorage.getItem('graphiql:query') === expected, query);
+  }
+
+  it('serves the page with its default query and runs it over HTTP', async () => {
+    await openGraphiql();
+    expect(await queryEditorText()).toContain('segments');
+    await page.locator('.graphiql-execute-button').click();
+    const expected = squash(JSON.stringify({ data: { segments: SEGMENTS } }, null, 2));
+    await expect.poll(async () => squash(await responseText())).toContain(expected);
+    if (process.env.GRAPHIQL_SCREENSHOT) await page.screenshot({ path: process.env.GRAPHIQL_SCREENSHOT });
+
+    // The bundle came from the service, gzipped and cacheable.
+    const scripts = assetResponses.filter((response) => response.url().endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) {
+      const headers = await script.allHeaders();
+      expect(headers['content-encoding'], script.url()).toBe('gzip');
+      expect(headers['cache-control'], script.url()).toContain('immutable');
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('pre-fills the editor from ?query= (shareable links)', async () => {
+    await openGraphiql(`?query=${encodeURIComponent('{ hello(name: "link") }')}`);
+    expect(squash(await queryEditorText())).toBe(squash('{ hello(name: "link") }'));
+    await page.locator('.graphiql-execute-button').click();
+    await expect.poll(async () => squash(await responseText())).toContain(squash('"hello": "Hello, link!"'));
+    expect(problems).toEqual([]);
+  });
+
+  it('runs a typed query with Ctrl-Enter', async () => {
+    await openGraphiql();
+    await setQuery('{ hello(name: "Chromium") }');
+    await page.keyboard.press('ControlOrMeta+Enter');
+    await expect.poll(async () => squash(await responseText())).toContain(squash('"hello": "Hello, Chromium!"'));
+    expect(problems).toEqual([]);
+  });
+
+  it('streams a subscription over graphql-ws', async () => {
+    await openGraphiql();
+    const connectionsBefore = server.wsConnections();
+    await setQuery('subscription { ticks(count: 5, intervalMs: 400) }');
+    await page.locator('.graphiql-execute-button').click();
+
+    // GraphiQL shows the latest event: sample the response panel and record each value seen.
+    const seen: number[] = [];
+    const deadline = Date.now() + 20_000;
+    while (!seen.includes(5) && Date.now() < deadline) {
+      const match = /"ticks":(\d+)/.exec(squash(await responseText()));
+      const value = match ? Number(match[1]) : undefined;
+      if (value !== undefined && seen.at(-1) !== value) seen.push(value);
+      await page.waitForTimeout(50);
+    }
+    // Several distinct values, in order, ending with the last: the events arrived one by one
+    // rather than as a single response.
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.at(-1)).toBe(5);
+    expect(server.wsConnections()).toBeGreaterThan(connectionsBefore);
+    expect(webSockets).toContain(`${server.url.replace(/^http/, 'ws')}${GRAPHQL_PATH}`);
+    expect(problems).toEqual([]);
+  });
+});
