@@ -115,14 +115,18 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         if (isTerminal(run.status)) pubSub.publish(RECLUSTER_COMPLETED, run);
       },
     };
+    const interactionRepository = new InteractionRepository(database);
     const segmenter = new SegmentationService(
       openStore,
       new RunRepository(database),
+      interactionRepository,
       runListener,
       {
         defaultK: config.DEFAULT_K,
         maxK: 1000,
+        maxKRangeWidth: 30,
         pageSize: 1000,
+        silhouetteSampleSize: 2000,
         progressIntervalMs: 200,
         beforeScroll: () => refresher?.flush() ?? Promise.resolve(),
       },
@@ -130,7 +134,6 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     );
     segmentation = segmenter;
     await segmenter.start();
-    const interactionRepository = new InteractionRepository(database);
     const profiles = new ProfileService(openStore, model, interactionRepository, segmenter, {
       textWeight: config.PROFILE_TEXT_WEIGHT,
       halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,

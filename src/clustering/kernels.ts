@@ -178,3 +178,54 @@ export function pairwiseSquaredDistances(rows: Float32Array, m: number, d: numbe
   }
   return out;
 }
+
+/**
+ * The dense pass behind one interface, so that k-means can use the WebAssembly SIMD kernel
+ * (simd-kernel.ts) or this JavaScript one interchangeably: squared distances from a batch of
+ * rows (any row indices) to a fixed set of m centres.
+ */
+export interface DenseDistances {
+  /** Most rows per `squaredDistances` call. */
+  readonly blockRows: number;
+  /**
+   * Error bound factor: a computed squared distance is within gamma · (||x||² + ||c||²) of
+   * the exact one.
+   */
+  readonly gamma: number;
+  setCenters(centers: Float64Array, centerNorms: Float64Array): void;
+  /** out[r·m + j] = squared distance from row rows[r] of x to centre j, for r < count ≤ blockRows. */
+  squaredDistances(x: Float32Array, xNorms: Float64Array, rows: Int32Array, count: number, out: Float64Array): void;
+}
+
+export class JsDistances implements DenseDistances {
+  readonly blockRows = 256;
+  /** Double accumulation of d exact float32 x float32 products, with margin. */
+  readonly gamma: number;
+  private centers: Float64Array = new Float64Array(0);
+  private centerNorms: Float64Array = new Float64Array(0);
+  private readonly gathered: Float32Array;
+  private readonly gatheredNorms: Float64Array;
+
+  constructor(
+    private readonly d: number,
+    private readonly m: number,
+  ) {
+    this.gamma = (d + 4) * 2 ** -52;
+    this.gathered = new Float32Array(this.blockRows * d);
+    this.gatheredNorms = new Float64Array(this.blockRows);
+  }
+
+  setCenters(centers: Float64Array, centerNorms: Float64Array): void {
+    this.centers = centers;
+    this.centerNorms = centerNorms;
+  }
+
+  squaredDistances(x: Float32Array, xNorms: Float64Array, rows: Int32Array, count: number, out: Float64Array): void {
+    const { d, gathered, gatheredNorms } = this;
+    for (let r = 0; r < count; r++) {
+      gathered.set(x.subarray(rows[r]! * d, rows[r]! * d + d), r * d);
+      gatheredNorms[r] = xNorms[rows[r]!]!;
+    }
+    squaredDistancesToCenters(gathered, gatheredNorms, 0, count, d, this.centers, this.centerNorms, this.m, out);
+  }
+}

@@ -1,31 +1,31 @@
 /**
- * k-means (Lloyd's algorithm) over a row-major Float32Array, made fast by skipping the distance
- * computations that cannot change an assignment (Elkan, "Using the triangle inequality to
- * accelerate k-means", ICML 2003).
+ * k-means (Lloyd's algorithm) over a row-major Float32Array (n x d), made fast three ways:
  *
- * Cost model, n points, d dimensions, k clusters:
- * - k-means++ seeding runs on a bounded random sample (default 256·k rows), so it costs
- *   O(256·k² · trials · d) instead of O(n · k · trials · d). On n = 50,000 this was the single
- *   largest cost of scikit-learn's fit (≈ 0.7 s of ≈ 0.9 s).
- * - The first assignment is one dense pass, O(n · k · d), computed 2 rows x 4 centres at a time.
- *   It yields every point-to-centre distance, which become Elkan's lower bounds.
- * - Every later iteration moves the bounds by how far each centre moved, and computes a distance
- *   only where the bounds cannot rule a centre out. Once centres settle, a point typically
- *   costs O(k) bound checks and no distance at all. Centroid sums are updated incrementally
- *   when a point changes cluster, so an iteration does not re-read the whole matrix either.
+ * - Seeding: greedy k-means++ (as scikit-learn) on a bounded random sample, default 256·k rows,
+ *   so it costs O(256·k² · trials · d) instead of O(n · k · trials · d). On n = 50,000, d = 384,
+ *   k = 16 the full-data version is most of scikit-learn's fit time (≈ 0.7 s of ≈ 0.9 s).
+ * - Pruning: Elkan's bounds ("Using the triangle inequality to accelerate k-means", ICML 2003).
+ *   Every row keeps an upper bound on the distance to its centre and a lower bound per other
+ *   centre; after each update the bounds move by how far the centres moved, and a row whose
+ *   bounds rule out every other centre costs k comparisons and no distance. Once centres
+ *   settle that is nearly every row. Centroid sums are updated incrementally when a row
+ *   changes cluster, so an iteration does not re-read the whole matrix either.
+ * - Distances that must be computed (all of them in the first assignment; the rows the bounds
+ *   cannot settle later) go in batches through a WebAssembly SIMD kernel (simd-kernel.ts),
+ *   about 5x faster than the best JavaScript loop, all k centres per row at once.
  *
- * Memory beyond the input: n·k float64 lower bounds (6.4 MB for n = 50,000, k = 16), and O(n + k·d).
- * The input is never copied (the seeding sample is, at most 256·k rows).
+ * Results do not depend on the kernel: its float32 error is bounded, bounds are widened by it,
+ * and near ties are settled in double precision (tests check this against ml-kmeans).
+ *
+ * Memory beyond the input: n·k float64 lower bounds (6.4 MB for n = 50,000, k = 16), O(n + k·d),
+ * the seeding sample (at most 256·k rows) and the kernel's block buffer (256 rows). The input
+ * is never copied whole.
  */
-import {
-  rowSquaredNorms,
-  squaredDistance,
-  squaredDistance64,
-  squaredDistancesToCenters,
-  squaredNorm32,
-  squaredNorm64,
-} from './kernels.js';
+import { type DenseDistances, rowSquaredNorms, squaredDistance, squaredDistance64, squaredNorm32, squaredNorm64 } from './kernels.js';
 import { Random } from './random.js';
+import { createDenseDistances } from './simd-kernel.js';
+
+const HAMERLY = process.env['KMEANS_BOUNDS'] === 'hamerly';
 
 export interface KMeansOptions {
   /** Seed of the k-means++ sampling. Same seed, same data, same result. Default 0. */
@@ -44,6 +44,8 @@ export interface KMeansOptions {
   initSampleSize?: number;
   /** Called after every iteration with the sum of squared distances of points to their cluster mean. */
   onIteration?: (iteration: number, inertia: number) => void;
+  /** Use the WebAssembly SIMD kernel for dense passes where available. Default true; false forces plain JavaScript. */
+  simd?: boolean;
 }
 
 export interface KMeansResult {
@@ -65,6 +67,8 @@ export interface KMeansPlusPlusOptions {
   sampleSize?: number;
   /** Candidates drawn per centre; the one that lowers the potential most wins. Default 2 + ⌊ln k⌋ (as scikit-learn). */
   localTrials?: number;
+  /** As KMeansOptions.simd. */
+  simd?: boolean;
 }
 
 export function defaultInitSampleSize(k: number): number {
@@ -101,17 +105,29 @@ export function kmeansPlusPlus(data: Float32Array, n: number, d: number, k: numb
   const centers = new Float32Array(k * d);
   const candidates = new Float64Array(trials * d);
   const candidateNorms = new Float64Array(trials);
-  const distances = new Float64Array(m * trials);
+  const distances = new Float64Array(m * trials); // sample row x candidate
   const cumulative = new Float64Array(m);
   const closest = new Float64Array(m); // squared distance of each sample row to its nearest chosen centre
+  const kernel = createDenseDistances(d, trials, options.simd ?? true);
+  const batch = new Int32Array(kernel.blockRows);
+  const distancesToCandidates = (): void => {
+    kernel.setCenters(candidates, candidateNorms);
+    for (let start = 0; start < m; start += kernel.blockRows) {
+      const count = Math.min(m, start + kernel.blockRows) - start;
+      for (let r = 0; r < count; r++) batch[r] = start + r;
+      kernel.squaredDistances(sample, norms, batch, count, distances.subarray(start * trials));
+    }
+  };
 
+  // The first centre is uniform; every candidate slot holds it for this one pass.
   const first = rng.int(m);
   centers.set(sample.subarray(first * d, first * d + d), 0);
-  candidates.set(sample.subarray(first * d, first * d + d), 0);
-  candidateNorms[0] = norms[first]!;
-  squaredDistancesToCenters(sample, norms, 0, m, d, candidates, candidateNorms, 1, closest);
-  let potential = 0;
-  for (let i = 0; i < m; i++) potential += closest[i]!;
+  for (let j = 0; j < trials; j++) {
+    for (let t = 0; t < d; t++) candidates[j * d + t] = sample[first * d + t]!;
+    candidateNorms[j] = norms[first]!;
+  }
+  distancesToCandidates();
+  for (let i = 0; i < m; i++) closest[i] = distances[i * trials]!;
 
   for (let c = 1; c < k; c++) {
     // Draw candidates with probability proportional to D² (inverse CDF by binary search).
@@ -136,7 +152,7 @@ export function kmeansPlusPlus(data: Float32Array, n: number, d: number, k: numb
       for (let t = 0; t < d; t++) candidates[j * d + t] = sample[row * d + t]!;
       candidateNorms[j] = norms[row]!;
     }
-    squaredDistancesToCenters(sample, norms, 0, m, d, candidates, candidateNorms, trials, distances);
+    distancesToCandidates();
     let best = 0;
     let bestPotential = Infinity;
     for (let j = 0; j < trials; j++) {
@@ -163,7 +179,9 @@ interface State {
   norms: Float64Array; // ||x||² per row
   assignments: Int32Array;
   upper: Float64Array; // per row: ≥ distance to its assigned centre
-  lower: Float64Array; // per row x centre: ≤ distance to that centre
+  lower: Float64Array; // per row x centre: ≤ distance to that centre (Hamerly: k scratch)
+  second: Float64Array; // Hamerly: per row, ≤ distance to every centre but its own
+  hamerly: boolean;
   centers: Float64Array; // k x d
   previous: Float64Array; // k x d, centres before the last update
   sums: Float64Array; // k x d, sum of member rows
@@ -172,6 +190,7 @@ interface State {
   halfGap: Float64Array; // k x k: half the distance between two centres
   nearestHalfGap: Float64Array; // per centre: half the distance to the nearest other centre
   shift: Float64Array; // per centre: distance moved by the last update
+  kernel: DenseDistances; // the dense pass (SIMD or JavaScript)
 }
 
 /**
@@ -188,7 +207,7 @@ export function kmeans(data: Float32Array, n: number, d: number, k: number, opti
 
   const initial =
     init === 'k-means++'
-      ? kmeansPlusPlus(data, n, d, k, { seed: options.seed ?? 0, sampleSize: options.initSampleSize })
+      ? kmeansPlusPlus(data, n, d, k, { seed: options.seed ?? 0, sampleSize: options.initSampleSize, simd: options.simd })
       : init;
   if (initial.length !== k * d) throw new RangeError(`init has ${initial.length} values, expected ${k} x ${d}`);
 
@@ -197,10 +216,12 @@ export function kmeans(data: Float32Array, n: number, d: number, k: number, opti
     n,
     d,
     k,
-    norms: new Float64Array(n), // filled block by block in denseAssign, while the rows are in cache
+    norms: new Float64Array(n), // filled by the first assign, row by row
     assignments: new Int32Array(n),
     upper: new Float64Array(n),
-    lower: new Float64Array(n * k),
+    lower: new Float64Array(HAMERLY ? k : n * k),
+    second: new Float64Array(HAMERLY ? n : 0),
+    hamerly: HAMERLY,
     centers: Float64Array.from(initial),
     previous: new Float64Array(k * d),
     sums: new Float64Array(k * d),
@@ -209,25 +230,24 @@ export function kmeans(data: Float32Array, n: number, d: number, k: number, opti
     halfGap: new Float64Array(k * k),
     nearestHalfGap: new Float64Array(k),
     shift: new Float64Array(k),
+    kernel: createDenseDistances(d, k, options.simd ?? true),
   };
 
-  denseAssign(s, true);
+  assign(s, true);
   const threshold = tolerance * meanVariance(s);
   let iterations = 0;
   let converged = false;
   let consistent = false; // assignments are the nearest centroid of the current centres
-  let dense = false; // next assignment: dense pass instead of Elkan's (see updateCenters)
   while (iterations < maxIterations) {
     iterations++;
-    if (iterations > 1 && (dense ? denseAssign(s, false) : elkanAssign(s)) === 0) {
+    if (iterations > 1 && assign(s, false) === 0) {
       // Nothing moved: the update would reproduce the same centres.
       converged = consistent = true;
       options.onIteration?.(iterations, meanInertia(s));
       break;
     }
     relocateEmptyClusters(s);
-    const { squaredShift, openPairs } = updateCenters(s);
-    dense = openPairs > DENSE_THRESHOLD * n * (k - 1);
+    const squaredShift = updateCenters(s);
     options.onIteration?.(iterations, meanInertia(s));
     if (squaredShift <= threshold) {
       converged = true;
@@ -236,69 +256,168 @@ export function kmeans(data: Float32Array, n: number, d: number, k: number, opti
   }
   // Centres moved after the last assignment (tolerance or maxIterations stop): assign once more
   // so that every row's cluster is its nearest returned centroid. Cheap: the bounds are current.
-  if (!consistent) elkanAssign(s);
+  if (!consistent) assign(s, false);
 
-  const centroids = Float32Array.from(s.centers);
-  let inertia = 0;
-  for (let i = 0; i < n; i++) inertia += squaredDistance(data, i * d, s.centers, s.assignments[i]! * d, d);
-  return { assignments: s.assignments, centroids, iterations, inertia, converged };
+  return { assignments: s.assignments, centroids: Float32Array.from(s.centers), iterations, inertia: finalInertia(s), converged };
 }
 
 /**
- * When the bounds predict that more than this share of all (row, other centre) distances must
- * be computed, a dense pass is cheaper: the tiled kernel runs about 2.5x faster per distance
- * than Elkan's one-at-a-time distances, and it refreshes every bound exactly. This happens
- * while centres still move a lot, on overlapping clusters.
+ * Σ ||x − c(x)||² against the final centres, from the running sums in O(k·d):
+ * Σ_{x∈C} ||x − c||² = Σ ||x||² − 2 c·Σx + |C| ||c||². This cancels badly only when the data sit
+ * far from the origin relative to their spread (SSE below 1e-6 of Σ ||x||²); then it is
+ * recomputed row by row.
  */
-const DENSE_THRESHOLD = 0.4;
+function finalInertia(s: State): number {
+  const { data, n, d, k, centers, sums, counts, normSums, assignments } = s;
+  let total = 0;
+  let normTotal = 0;
+  for (let c = 0; c < k; c++) {
+    let dot = 0;
+    let norm = 0;
+    for (let t = 0; t < d; t++) {
+      dot += centers[c * d + t]! * sums[c * d + t]!;
+      norm += centers[c * d + t]! * centers[c * d + t]!;
+    }
+    total += normSums[c]! - 2 * dot + counts[c]! * norm;
+    normTotal += normSums[c]!;
+  }
+  if (total > 1e-6 * normTotal) return total;
+  let exact = 0;
+  for (let i = 0; i < n; i++) exact += squaredDistance(data, i * d, centers, assignments[i]! * d, d);
+  return exact;
+}
 
 /**
- * Assignment from every point-to-centre distance, computed in blocks with the dense kernel.
- * Sets Elkan's bounds exactly. The norm expansion can be off by a few ulps of ||x||² + ||c||²,
- * so bounds are widened by that much to stay valid. `first`: the initial assignment (also
- * computes row norms and cluster sums); otherwise rows that change cluster are moved.
- * Returns how many rows changed cluster.
+ * One assignment step; returns how many rows changed cluster.
+ *
+ * Elkan's filter: for row x in cluster a with upper bound u ≥ d(x, a), another centre c cannot
+ * be nearer when u ≤ lower(x, c) (a bound on d(x, c)) or u ≤ d(a, c) / 2 (triangle inequality);
+ * and no centre can be when u ≤ half the distance from a to its nearest other centre. Rows
+ * that pass the filter for every centre cost O(k) comparisons and no distance.
+ *
+ * The remaining rows are batched through the dense kernel, which computes all k distances of a
+ * row in about the time one scalar JavaScript distance takes, and refreshes all its bounds
+ * exactly. So there is no need for Elkan's one-distance-at-a-time refinement, nor for a
+ * separate dense mode when bounds are loose (early iterations, overlapping clusters).
+ * `first`: the initial assignment, every row through the kernel (also computes row norms and
+ * the cluster sums).
  */
-function denseAssign(s: State, first: boolean): number {
-  const { data, n, d, k, norms, assignments, upper, lower, centers, sums, counts, normSums } = s;
+function assign(s: State, first: boolean): number {
+  const { data, n, d, k, norms, upper, lower, assignments, centers, halfGap, nearestHalfGap, kernel } = s;
   const centerNorms = new Float64Array(k);
   for (let c = 0; c < k; c++) centerNorms[c] = squaredNorm64(centers, c * d, d);
-  const block = 256;
-  const distances = new Float64Array(block * k);
+  kernel.setCenters(centers, centerNorms);
+  const batch = new Int32Array(kernel.blockRows);
+  const distances = new Float64Array(kernel.blockRows * k);
+  let count = 0;
   let changed = 0;
-  for (let start = 0; start < n; start += block) {
-    const end = Math.min(n, start + block);
-    if (first) for (let i = start; i < end; i++) norms[i] = squaredNorm32(data, i * d, d);
-    squaredDistancesToCenters(data, norms, start, end, d, centers, centerNorms, k, distances);
-    for (let i = start; i < end; i++) {
-      const o = (i - start) * k;
-      let best = 0;
-      let bestDistance = Infinity;
+  const flush = (): void => {
+    kernel.squaredDistances(data, norms, batch, count, distances);
+    for (let r = 0; r < count; r++) {
+      if (settleRow(s, batch[r]!, distances, r * k, centerNorms, first)) changed++;
+    }
+    count = 0;
+  };
+  for (let i = 0; i < n; i++) {
+    if (first) {
+      norms[i] = squaredNorm32(data, i * d, d);
+    } else {
+      const a = assignments[i]!;
+      const u = upper[i]!;
+      if (u <= nearestHalfGap[a]!) continue; // the common case once centres settle
+      if (s.hamerly) {
+        if (u <= s.second[i]!) continue;
+        batch[count++] = i;
+        if (count === kernel.blockRows) flush();
+        continue;
+      }
+      const lo = i * k;
+      const ho = a * k;
+      let open = false;
       for (let c = 0; c < k; c++) {
-        const d2 = distances[o + c]!;
-        const slack = 1e-12 * (norms[i]! + centerNorms[c]!);
-        lower[i * k + c] = Math.sqrt(Math.max(0, d2 - slack));
-        if (d2 < bestDistance) {
-          bestDistance = d2;
-          best = c;
+        if (c !== a && u > lower[lo + c]! && u > halfGap[ho + c]!) {
+          open = true;
+          break;
         }
       }
-      upper[i] = Math.sqrt(bestDistance + 1e-12 * (norms[i]! + centerNorms[best]!));
-      if (first) {
-        assignments[i] = best;
-        counts[best]! += 1;
-        normSums[best]! += norms[i]!;
-        const xo = i * d;
-        const so = best * d;
-        for (let t = 0; t < d; t++) sums[so + t]! += data[xo + t]!;
-      } else if (best !== assignments[i]) {
-        move(s, i, assignments[i]!, best);
-        changed++;
-      }
+      if (!open) continue;
     }
+    batch[count++] = i;
+    if (count === kernel.blockRows) flush();
   }
+  if (count > 0) flush();
   if (first) updateCenterGaps(s);
   return changed;
+}
+
+/**
+ * Takes row i's squared distances to every centre (from the kernel, each within `slack` of the
+ * exact value), sets its bounds, and assigns it to the nearest centre. Bounds are widened by
+ * the slack so they stay valid. When a runner-up is within the slack of the best, the
+ * contenders are recomputed exactly in double precision, so the choice is the one exact
+ * arithmetic makes (ties to the lower index, as ml-kmeans). Returns whether the row moved.
+ */
+function settleRow(s: State, i: number, distances: Float64Array, o: number, centerNorms: Float64Array, first: boolean): boolean {
+  const { data, d, k, norms, upper, lower, assignments, centers, sums, counts, normSums, kernel } = s;
+  const gamma = kernel.gamma;
+  const nx = norms[i]!;
+  const lo = s.hamerly ? 0 : i * k;
+  let best = 0;
+  let bestHigh = Infinity; // smallest upper estimate of a squared distance
+  let lowest = 0; // index of the smallest lower estimate, and that estimate
+  let lowestLow = Infinity;
+  let secondLow = Infinity; // second smallest lower estimate
+  for (let c = 0; c < k; c++) {
+    const d2 = distances[o + c]!;
+    const slack = gamma * (nx + centerNorms[c]!);
+    const low = d2 - slack;
+    lower[lo + c] = low > 0 ? Math.sqrt(low) : 0;
+    if (d2 + slack < bestHigh) {
+      bestHigh = d2 + slack;
+      best = c;
+    }
+    if (low < lowestLow) {
+      secondLow = lowestLow;
+      lowestLow = low;
+      lowest = c;
+    } else if (low < secondLow) {
+      secondLow = low;
+    }
+  }
+  // Another centre whose lower estimate is within the best's upper one might really be nearest.
+  const otherLow = lowest === best ? secondLow : lowestLow;
+  if (otherLow <= bestHigh) {
+    let exact = Infinity;
+    for (let c = 0; c < k; c++) {
+      if (distances[o + c]! - gamma * (nx + centerNorms[c]!) > bestHigh) continue;
+      const d2 = squaredDistance(data, i * d, centers, c * d, d);
+      lower[lo + c] = Math.sqrt(d2);
+      if (d2 < exact) {
+        exact = d2;
+        best = c;
+      }
+    }
+    upper[i] = Math.sqrt(exact);
+  } else {
+    upper[i] = Math.sqrt(bestHigh);
+  }
+  if (s.hamerly) {
+    let sec = Infinity;
+    for (let c = 0; c < k; c++) if (c !== best && lower[c]! < sec) sec = lower[c]!;
+    s.second[i] = sec;
+  }
+  if (first) {
+    assignments[i] = best;
+    counts[best]! += 1;
+    normSums[best]! += nx;
+    const xo = i * d;
+    const so = best * d;
+    for (let t = 0; t < d; t++) sums[so + t]! += data[xo + t]!;
+    return false;
+  }
+  if (best === assignments[i]) return false;
+  move(s, i, assignments[i]!, best);
+  return true;
 }
 
 /** Moves row i from cluster `from` to cluster `to`, keeping the running sums current. */
@@ -317,49 +436,6 @@ function move(s: State, i: number, from: number, to: number): void {
   normSums[from]! -= norms[i]!;
   normSums[to]! += norms[i]!;
   assignments[i] = to;
-}
-
-/**
- * One Elkan assignment step; returns how many rows changed cluster.
- * For row x assigned to a with upper bound u ≥ d(x, a), centre c cannot be closer than a when
- * u ≤ lower(x, c) (a bound on d(x, c)) or u ≤ d(a, c) / 2 (triangle inequality). Only when both
- * tests fail is u tightened to the exact d(x, a), and only if that still fails is d(x, c) computed.
- */
-function elkanAssign(s: State): number {
-  const { data, n, d, k, assignments, upper, lower, centers, halfGap, nearestHalfGap } = s;
-  let changed = 0;
-  for (let i = 0; i < n; i++) {
-    const original = assignments[i]!;
-    let a = original;
-    let u = upper[i]!;
-    if (u <= nearestHalfGap[a]!) continue; // no centre is within reach: the common case
-    const xo = i * d;
-    const lo = i * k;
-    let tight = false;
-    for (let c = 0; c < k; c++) {
-      if (c === a) continue;
-      const bound = Math.max(lower[lo + c]!, halfGap[a * k + c]!);
-      if (u <= bound) continue;
-      if (!tight) {
-        u = Math.sqrt(squaredDistance(data, xo, centers, a * d, d));
-        lower[lo + a] = u;
-        tight = true;
-        if (u <= bound) continue;
-      }
-      const dc = Math.sqrt(squaredDistance(data, xo, centers, c * d, d));
-      lower[lo + c] = dc;
-      if (dc < u) {
-        a = c;
-        u = dc;
-      }
-    }
-    upper[i] = u;
-    if (a !== original) {
-      move(s, i, original, a);
-      changed++;
-    }
-  }
-  return changed;
 }
 
 /**
@@ -384,7 +460,8 @@ function relocateEmptyClusters(s: State): void {
       if (counts[assignments[i]!]! > 1 && (far < 0 || distance[i]! > distance[far]!)) far = i;
     }
     const from = assignments[far]!;
-    lower[far * k + from] = distance[far]!;
+    if (s.hamerly) s.second[far] = Math.min(s.second[far]!, distance[far]!);
+    else lower[far * k + from] = distance[far]!;
     // Valid bound for now; once centre c becomes this row's mean the update adds c's shift.
     upper[far] = Math.sqrt(squaredDistance(data, far * d, centers, c * d, d));
     move(s, far, from, c);
@@ -395,11 +472,10 @@ function relocateEmptyClusters(s: State): void {
 /**
  * Moves every centre to the mean of its members and loosens the bounds by how far centres
  * moved: upper(x) grows by its centre's shift, lower(x, c) shrinks by c's shift. Returns the
- * sum of squared shifts, and how many (row, centre) pairs the bounds no longer rule out, an
- * upper estimate of the distances the next Elkan step computes.
+ * sum of squared shifts.
  */
-function updateCenters(s: State): { squaredShift: number; openPairs: number } {
-  const { n, d, k, assignments, upper, lower, centers, previous, sums, counts, shift, halfGap, nearestHalfGap } = s;
+function updateCenters(s: State): number {
+  const { n, d, k, assignments, upper, lower, centers, previous, sums, counts, shift } = s;
   previous.set(centers);
   let squaredShift = 0;
   for (let c = 0; c < k; c++) {
@@ -409,22 +485,32 @@ function updateCenters(s: State): { squaredShift: number; openPairs: number } {
     shift[c] = Math.sqrt(moved);
     squaredShift += moved;
   }
-  if (squaredShift === 0) return { squaredShift, openPairs: 0 };
-  updateCenterGaps(s);
-  let openPairs = 0;
-  for (let i = 0; i < n; i++) {
-    const a = assignments[i]!;
-    const u = (upper[i]! += shift[a]!);
-    const lo = i * k;
-    const open = u > nearestHalfGap[a]!;
+  if (squaredShift === 0) return 0;
+  if (s.hamerly) {
+    let top = 0, max1 = 0, max2 = 0;
     for (let c = 0; c < k; c++) {
-      let l = lower[lo + c]! - shift[c]!;
-      if (l < 0) l = 0;
-      lower[lo + c] = l;
-      if (open && c !== a && u > l && u > halfGap[a * k + c]!) openPairs++;
+      if (shift[c]! > max1) { max2 = max1; max1 = shift[c]!; top = c; }
+      else if (shift[c]! > max2) max2 = shift[c]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const a = assignments[i]!;
+      upper[i]! += shift[a]!;
+      const l = s.second[i]! - (a === top ? max2 : max1);
+      s.second[i] = l > 0 ? l : 0;
+    }
+    updateCenterGaps(s);
+    return squaredShift;
+  }
+  for (let i = 0; i < n; i++) {
+    upper[i]! += shift[assignments[i]!]!;
+    const lo = i * k;
+    for (let c = 0; c < k; c++) {
+      const l = lower[lo + c]! - shift[c]!;
+      lower[lo + c] = l > 0 ? l : 0;
     }
   }
-  return { squaredShift, openPairs };
+  updateCenterGaps(s);
+  return squaredShift;
 }
 
 function updateCenterGaps(s: State): void {

@@ -70,6 +70,23 @@ export class InteractionRepository {
     return rows.map(toInteraction);
   }
 
+  /**
+   * For every user, the distinct items they engaged with positively (anything but a
+   * rating of 2 or less). Used for segment portraits.
+   */
+  positiveEngagements(): Map<string, string[]> {
+    const rows = this.db
+      .prepare(`SELECT DISTINCT user_id, item_id FROM interactions WHERE NOT (kind = 'RATING' AND value <= 2)`)
+      .all() as Array<{ user_id: string; item_id: string }>;
+    const byUser = new Map<string, string[]>();
+    for (const r of rows) {
+      const list = byUser.get(r.user_id);
+      if (list) list.push(r.item_id);
+      else byUser.set(r.user_id, [r.item_id]);
+    }
+    return byUser;
+  }
+
   countForUser(userId: string): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM interactions WHERE user_id = ?').get(userId) as { n: number }).n;
   }

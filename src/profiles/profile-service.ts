@@ -12,8 +12,13 @@ import { blendProfileVector, type ProfileWeights } from './profile-vector.js';
 
 /** Gives users written between runs the active run's nearest segment at once. */
 export interface LiveSegmentAssigner {
-  /** The nearest active segment per vector (null when there is no active run). */
-  nearestSegments(vectors: Float32Array[]): Promise<Array<string | null>>;
+  /** The active run's id, or null before any run succeeded. */
+  activeRunId(): string | null;
+  /**
+   * The nearest active segment (and subsegment) per vector; null when there is no active
+   * run or the user is outside the active run's population filter.
+   */
+  nearestSegments(vectors: Float32Array[], attributes?: Attributes[]): Promise<Array<string[] | null>>;
   /** Which of a user's existing segment ids to keep when they get a live segment. */
   keptSegmentIds(existing: string[]): string[];
 }
@@ -54,18 +59,20 @@ export class ProfileService {
     const textVectors = await this.embedder.embed(profileTexts);
     const now = Date.now();
     const vectors = sources.map((s, i) => blendProfileVector(textVectors[i]!, history.get(s.id)!, itemVectors, this.weights, now));
-    const live = await this.assigner.nearestSegments(vectors);
+    const live = await this.assigner.nearestSegments(vectors, sources.map((s) => s.attributes));
+    const activeRunId = this.assigner.activeRunId();
     const updatedAt = new Date();
     const records: VectorRecord[] = sources.map((s, i) => {
       const kept = this.assigner.keptSegmentIds(existing.get(s.id)?.segmentIds ?? []);
-      const liveSegment = live[i] ?? null;
+      const liveSegments = live[i] ?? null;
       const user: User = {
         id: s.id,
         text: s.text,
         attributes: s.attributes,
         profileText: profileTexts[i]!,
-        segmentIds: liveSegment ? [...kept, liveSegment] : kept,
-        liveSegmentId: liveSegment,
+        segmentIds: liveSegments ? [...kept, ...liveSegments] : kept,
+        liveSegmentId: liveSegments?.[0] ?? null,
+        liveRunId: liveSegments ? activeRunId : null,
         updatedAt,
       };
       return { id: s.id, vector: vectors[i]!, payload: userToPayload(user) };

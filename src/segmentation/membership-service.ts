@@ -60,14 +60,24 @@ export class MembershipService {
    * (and not placed live for some reason) get the nearest active centroid, so a user
    * is never without a segment while a run is active.
    */
-  async segmentOf(user: User): Promise<Segment | null> {
-    const activeId = this.segmentation.activeSegmentIdOf(user.segmentIds);
+  async segmentOf(user: User, level = 0): Promise<Segment | null> {
+    const activeId = this.segmentation.activeSegmentIdOf(user.segmentIds, level);
     if (activeId) return this.segmentation.getSegment(activeId);
     if (!this.segmentation.activeRunId()) return null;
     const [record] = await this.store.get(USERS, [user.id], { withVector: true });
     if (!record?.vector) return null;
-    const [nearest] = await this.segmentation.nearestSegments([record.vector]);
-    return nearest ? this.segmentation.getSegment(nearest) : null;
+    const [nearest] = await this.segmentation.nearestSegments([record.vector], [user.attributes]);
+    const id = nearest?.[level];
+    return id ? this.segmentation.getSegment(id) : null;
+  }
+
+  /** Members nearest to the segment's centroid, best first. */
+  async representatives(segment: Segment, limit: number): Promise<Array<{ user: User; score: number }>> {
+    validateLimit(limit, 'limit', this.limits);
+    const found = await this.segmentation.getSegmentWithCentroid(segment.id);
+    if (!found) return [];
+    const hits = await this.store.search(USERS, found.centroid, { limit, filter: { must: [{ field: 'segmentIds', eq: segment.id }] } });
+    return hits.map((h) => ({ user: userFromRecord(h), score: h.score }));
   }
 
   async requireSegment(id: string): Promise<Segment> {

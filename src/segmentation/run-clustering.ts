@@ -1,66 +1,55 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-
-export interface ClusteringInput {
-  /** Row-major n x d matrix of unit vectors. */
-  data: Float32Array;
-  n: number;
-  d: number;
-  k: number;
-  seed: number;
-  maxIterations?: number;
-}
-
-export interface ClusteringResult {
-  /** Cluster index per row. */
-  assignments: Int32Array;
-  /** Row-major k x d centroids (not normalised). */
-  centroids: Float32Array;
-  iterations: number;
-  converged: boolean;
-}
-
-/** The worker's compiled file next to this one, or its TypeScript source when running from src/ (tests). */
-function workerUrl(): URL {
-  const js = new URL('./clustering-worker.js', import.meta.url);
-  return fs.existsSync(fileURLToPath(js)) ? js : new URL('./clustering-worker.ts', import.meta.url);
-}
+import type { ClusteringJob, ClusteringOutcome, WorkerMessage } from './clustering-job.js';
 
 /**
- * Runs k-means in a worker thread; `onIteration` is called after each iteration.
- * The caller's matrix is copied (not transferred) so it stays usable afterwards.
+ * The compiled worker. From dist/ it sits next to this file; when this module runs from
+ * its TypeScript source (tests), the worker is taken from the build in dist/ (`npm test`
+ * builds first), because a worker thread runs plain Node, not the test transform.
  */
-export function runClustering(input: ClusteringInput, onIteration?: (iteration: number) => void): Promise<ClusteringResult> {
+function workerUrl(): URL {
+  const sibling = new URL('./clustering-worker.js', import.meta.url);
+  if (fs.existsSync(fileURLToPath(sibling))) return sibling;
+  const built = new URL('../../dist/src/segmentation/clustering-worker.js', import.meta.url);
+  if (fs.existsSync(fileURLToPath(built))) return built;
+  throw new Error('the clustering worker is not built: run `npm run build` first');
+}
+
+/** Runs a clustering job in a worker thread; `onMessage` sees its progress; aborting `signal` terminates the worker. */
+export function runClustering(
+  job: ClusteringJob,
+  onMessage?: (message: WorkerMessage) => void,
+  signal?: AbortSignal,
+): Promise<ClusteringOutcome> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl(), {
-      workerData: { ...input, maxIterations: input.maxIterations ?? 100 },
-    });
+    if (signal?.aborted) {
+      reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
+      return;
+    }
+    let worker: Worker;
+    try {
+      worker = new Worker(workerUrl(), { workerData: job });
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
     let settled = false;
-    worker.on('message', (message: { type: string; [key: string]: unknown }) => {
-      if (message.type === 'iteration') onIteration?.(message.iteration as number);
-      else if (message.type === 'done') {
-        settled = true;
-        resolve({
-          assignments: message.clusters as Int32Array,
-          centroids: message.centroids as Float32Array,
-          iterations: message.iterations as number,
-          converged: message.converged as boolean,
-        });
-        void worker.terminate();
-      } else if (message.type === 'error') {
-        settled = true;
-        reject(new Error(`clustering failed: ${message.message as string}`));
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (error) => {
-      if (!settled) reject(error);
+    const settle = (fn: () => void) => {
+      if (settled) return;
       settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'done') settle(() => resolve(message.outcome));
+      else if (message.type === 'error') settle(() => reject(new Error(`clustering failed: ${message.message}`)));
+      else onMessage?.(message);
     });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`clustering worker exited with code ${code}`));
-      settled = true;
+    worker.on('error', (error) => settle(() => reject(error)));
+    signal?.addEventListener('abort', () => settle(() => reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'))), {
+      once: true,
     });
+    worker.on('exit', (code) => settle(() => reject(new Error(`clustering worker exited with code ${code}`))));
   });
 }

@@ -4,9 +4,7 @@ import type { RunPhase, RunStatus, SegmentationRun } from './run.js';
 interface Row {
   id: string;
   status: string;
-  requested_k: number | null;
   k: number | null;
-  seed: number;
   phase: string;
   progress: number;
   user_count: number | null;
@@ -16,22 +14,29 @@ interface Row {
   created_at_ms: number;
   started_at_ms: number | null;
   finished_at_ms: number | null;
+  details: string | null;
 }
+
+/** Parts of a run kept as JSON: what was asked, and the results that are structures. */
+type Details = Pick<SegmentationRun, 'request' | 'kCandidates' | 'metrics' | 'stability'>;
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
 function fromRow(row: Row): SegmentationRun {
+  const details = JSON.parse(row.details ?? '{}') as Details;
   return {
     id: row.id,
     status: row.status as RunStatus,
-    requestedK: row.requested_k,
+    request: details.request,
     k: row.k,
-    seed: row.seed,
     phase: row.phase as RunPhase,
     progress: row.progress,
     userCount: row.user_count,
     iteration: row.iteration,
     inertia: row.inertia,
+    kCandidates: details.kCandidates ?? [],
+    metrics: details.metrics ?? null,
+    stability: details.stability ?? null,
     error: row.error,
     createdAt: new Date(row.created_at_ms),
     startedAt: date(row.started_at_ms),
@@ -46,22 +51,23 @@ export class RunRepository {
   constructor(private readonly db: Database) {}
 
   save(run: SegmentationRun): void {
+    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability };
     this.db
       .prepare(
         `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, user_count, iteration, inertia, error,
-                          created_at_ms, started_at_ms, finished_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                          created_at_ms, started_at_ms, finished_at_ms, details)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET status = excluded.status, k = excluded.k, phase = excluded.phase,
            progress = excluded.progress, user_count = excluded.user_count, iteration = excluded.iteration,
            inertia = excluded.inertia, error = excluded.error, started_at_ms = excluded.started_at_ms,
-           finished_at_ms = excluded.finished_at_ms`,
+           finished_at_ms = excluded.finished_at_ms, details = excluded.details`,
       )
       .run(
         run.id,
         run.status,
-        run.requestedK,
+        run.request.k,
         run.k,
-        run.seed,
+        run.request.seed,
         run.phase,
         run.progress,
         run.userCount,
@@ -71,6 +77,7 @@ export class RunRepository {
         run.createdAt.getTime(),
         run.startedAt?.getTime() ?? null,
         run.finishedAt?.getTime() ?? null,
+        JSON.stringify(details),
       );
   }
 

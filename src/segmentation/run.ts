@@ -1,25 +1,57 @@
+import type { ClusteringAlgorithm, KScore } from './clustering-job.js';
+import type { RunStability } from './stability.js';
+
 export const RUN_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const RUN_PHASES = ['queued', 'scrolling', 'clustering', 'describing', 'writing', 'done'] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
 
+/** A condition on a user attribute: the attribute equals the value, or one of the values. */
+export interface AttributeCondition {
+  attribute: string;
+  equals?: string | null;
+  in?: string[] | null;
+}
+
+/** What was asked of a run. */
+export interface RunRequest {
+  /** Fixed k; null with kRange for automatic choice (both null: the configured default). */
+  k: number | null;
+  kRange: { min: number; max: number } | null;
+  algorithm: ClusteringAlgorithm;
+  /** Cluster only users matching all of these. */
+  filter: AttributeCondition[];
+  /** Children per segment for a two-level hierarchy; null for none. */
+  subsegments: number | null;
+  seed: number;
+}
+
+export interface RunMetrics {
+  inertia: number;
+  silhouette: number;
+  silhouetteSampleSize: number;
+  daviesBouldin: number;
+  calinskiHarabasz: number;
+}
+
 export interface SegmentationRun {
   id: string;
   status: RunStatus;
-  /** The k asked for (null: the configured default was used). */
-  requestedK: number | null;
-  /** The k actually clustered with; set once clustering starts. */
+  request: RunRequest;
+  /** The k clustered with: the asked or default k, or the one chosen from kRange once known. */
   k: number | null;
-  seed: number;
   phase: RunPhase;
   /** 0..1 over the whole run. */
   progress: number;
-  /** Users clustered (known after scrolling). */
+  /** Users scrolled out of the store so far (all of them once clustering starts). */
   userCount: number | null;
   /** Current or final k-means iteration. */
   iteration: number | null;
-  /** Sum of squared distances of users to their centroid, after clustering. */
+  /** Current or final sum of squared distances to centroids. */
   inertia: number | null;
+  kCandidates: KScore[];
+  metrics: RunMetrics | null;
+  stability: RunStability | null;
   error: string | null;
   createdAt: Date;
   startedAt: Date | null;

@@ -1,19 +1,48 @@
 import type { Payload, StoredRecord } from '../store/port.js';
 import type { Keyword } from './keywords.js';
+import type { Trait } from './traits.js';
+
+export interface SegmentMetrics {
+  size: number;
+  /** size / users clustered in the run. */
+  share: number;
+  /** Mean cosine similarity of members to the centroid. */
+  cohesion: number;
+  /** Cosine distance from this centroid to the nearest other centroid of the same level. */
+  separation: number;
+}
+
+export interface TopItem {
+  itemId: string;
+  /** Members who engaged with the item. */
+  members: number;
+  /** members / segment size. */
+  share: number;
+  /** Share of all clustered users who engaged with it. */
+  overallShare: number;
+  /** share / overallShare: how much more the segment engages than everyone. */
+  lift: number;
+}
 
 export interface Segment {
-  /** `${runId}:${index}`: a segment belongs to exactly one run. */
+  /** `${runId}:${index}` for top-level segments, `${runId}:${parent}.${child}` for children. */
   id: string;
   runId: string;
-  /** 0 is the largest segment of its run. */
+  /** Position among its siblings; 0 is the largest. */
   index: number;
+  /** 0 for top-level segments, 1 for subsegments. */
+  level: number;
   label: string;
   size: number;
   keywords: Keyword[];
   parentId: string | null;
+  metrics: SegmentMetrics | null;
+  traits: Trait[];
+  topItems: TopItem[];
 }
 
 export const segmentId = (runId: string, index: number) => `${runId}:${index}`;
+export const childSegmentId = (runId: string, parent: number, child: number) => `${runId}:${parent}.${child}`;
 
 /** The run a segment id belongs to (the part before the last colon). */
 export function runIdOfSegment(id: string): string {
@@ -21,8 +50,22 @@ export function runIdOfSegment(id: string): string {
   return at < 0 ? '' : id.slice(0, at);
 }
 
+/** True for subsegment ids ("run:2.1"). */
+export const isChildSegmentId = (id: string) => id.slice(id.lastIndexOf(':') + 1).includes('.');
+
 export function segmentToPayload(s: Segment): Payload {
-  return { runId: s.runId, index: s.index, label: s.label, size: s.size, keywords: s.keywords, parentId: s.parentId };
+  return {
+    runId: s.runId,
+    index: s.index,
+    level: s.level,
+    label: s.label,
+    size: s.size,
+    keywords: s.keywords,
+    parentId: s.parentId,
+    metrics: s.metrics,
+    traits: s.traits,
+    topItems: s.topItems,
+  };
 }
 
 export function segmentFromRecord(r: StoredRecord): Segment {
@@ -31,9 +74,13 @@ export function segmentFromRecord(r: StoredRecord): Segment {
     id: r.id,
     runId: p.runId as string,
     index: p.index as number,
+    level: (p.level as number | undefined) ?? 0,
     label: p.label as string,
     size: p.size as number,
     keywords: (p.keywords as Keyword[] | undefined) ?? [],
     parentId: (p.parentId as string | null | undefined) ?? null,
+    metrics: (p.metrics as SegmentMetrics | null | undefined) ?? null,
+    traits: (p.traits as Trait[] | undefined) ?? [],
+    topItems: (p.topItems as TopItem[] | undefined) ?? [],
   };
 }

@@ -11,6 +11,7 @@ export const SEGMENTS = 'segments';
  *   (the active run and a run being written); segment ids embed their run id, so a run
  *   being written never changes what the active run answers.
  * - users.attrs: attributes flattened to "key=value" strings for attribute filters.
+ * - users.liveRunId: the run whose segment a user was given live (counted per run).
  * - segments.runId: which run a segment (its centroid) belongs to.
  */
 export function collectionSpecs(dimension: number): CollectionSpec[] {
@@ -21,6 +22,7 @@ export function collectionSpecs(dimension: number): CollectionSpec[] {
       indexedFields: [
         { name: 'segmentIds', type: 'keyword[]' },
         { name: 'attrs', type: 'keyword[]' },
+        { name: 'liveRunId', type: 'keyword' },
       ],
     },
     { name: ITEMS, dimension, indexedFields: [{ name: 'tags', type: 'keyword[]' }] },

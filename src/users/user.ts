@@ -11,6 +11,8 @@ export interface User {
   segmentIds: string[];
   /** The active run's segment when it was given live (nearest centroid) rather than by a run. */
   liveSegmentId: string | null;
+  /** The run whose segment was given live (indexed, so a run can count its live assignments). */
+  liveRunId: string | null;
   updatedAt: Date;
 }
 
@@ -32,6 +34,7 @@ export function userToPayload(user: User): Payload {
     profileText: user.profileText,
     segmentIds: user.segmentIds,
     liveSegmentId: user.liveSegmentId,
+    liveRunId: user.liveRunId,
     updatedAt: user.updatedAt.toISOString(),
   };
 }
@@ -45,6 +48,7 @@ export function userFromRecord(record: StoredRecord): User {
     profileText: (p.profileText as string | undefined) ?? '',
     segmentIds: (p.segmentIds as string[] | undefined) ?? [],
     liveSegmentId: (p.liveSegmentId as string | null | undefined) ?? null,
+    liveRunId: (p.liveRunId as string | null | undefined) ?? null,
     updatedAt: new Date((p.updatedAt as string | undefined) ?? 0),
   };
 }

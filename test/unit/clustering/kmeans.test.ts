@@ -41,6 +41,8 @@ describe('kmeans against ml-kmeans (reference implementation)', () => {
       // Tolerance 0 on both sides: run until no row changes cluster (the rules differ otherwise:
       // ml-kmeans bounds each centroid's movement, ours the total relative to the data's variance).
       const ours = kmeans(data, n, d, k, { init, maxIterations: 500, tolerance: 0 });
+      const oursWithoutSimd = kmeans(data, n, d, k, { init, maxIterations: 500, tolerance: 0, simd: false });
+      expect(oursWithoutSimd.assignments).toEqual(ours.assignments);
       const reference = mlKmeans(toRows(data, n, d), k, {
         initialization: toRows(init, k, d),
         maxIterations: 500,
