@@ -10,6 +10,7 @@ import { InteractionService } from '../interactions/interaction-service.js';
 import { ItemService } from '../items/item-service.js';
 import { isTerminal } from '../segmentation/run.js';
 import { MembershipService } from '../segmentation/membership-service.js';
+import { SegmentSearchService } from '../segmentation/segment-search.js';
 import { RunRepository } from '../segmentation/run-repository.js';
 import { SegmentationService } from '../segmentation/segmentation-service.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server.js';
@@ -148,7 +149,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const items = new ItemService(openStore, model, limits);
     const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule());
     const memberships = new MembershipService(openStore, segmenter, limits);
-    const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, limits };
+    const segmentSearch = new SegmentSearchService(model, segmenter, limits);
+    const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, segmentSearch, limits };
 
     if (config.SEED_DEMO && (await users.count()) === 0) {
       await loadDemoData(ready, logger);

@@ -25,8 +25,6 @@ import { type DenseDistances, rowSquaredNorms, squaredDistance, squaredDistance6
 import { Random } from './random.js';
 import { createDenseDistances } from './simd-kernel.js';
 
-const HAMERLY = process.env['KMEANS_BOUNDS'] === 'hamerly';
-
 export interface KMeansOptions {
   /** Seed of the k-means++ sampling. Same seed, same data, same result. Default 0. */
   seed?: number;
@@ -178,16 +176,14 @@ interface State {
   k: number;
   norms: Float64Array; // ||x||² per row
   assignments: Int32Array;
-  upper: Float64Array; // per row: ≥ distance to its assigned centre
-  lower: Float64Array; // per row x centre: ≤ distance to that centre (Hamerly: k scratch)
-  second: Float64Array; // Hamerly: per row, ≤ distance to every centre but its own
-  hamerly: boolean;
+  upper: Float64Array; // per row: ≥ distance to its own centre
+  lower: Float64Array; // per row: ≤ distance to every other centre
+  scratch: Float64Array; // k: exact squared distances while settling a near tie
   centers: Float64Array; // k x d
   previous: Float64Array; // k x d, centres before the last update
   sums: Float64Array; // k x d, sum of member rows
   counts: Float64Array; // members per cluster
   normSums: Float64Array; // Σ ||x||² of members (for the inertia identity)
-  halfGap: Float64Array; // k x k: half the distance between two centres
   nearestHalfGap: Float64Array; // per centre: half the distance to the nearest other centre
   shift: Float64Array; // per centre: distance moved by the last update
   kernel: DenseDistances; // the dense pass (SIMD or JavaScript)
@@ -219,15 +215,13 @@ export function kmeans(data: Float32Array, n: number, d: number, k: number, opti
     norms: new Float64Array(n), // filled by the first assign, row by row
     assignments: new Int32Array(n),
     upper: new Float64Array(n),
-    lower: new Float64Array(HAMERLY ? k : n * k),
-    second: new Float64Array(HAMERLY ? n : 0),
-    hamerly: HAMERLY,
+    lower: new Float64Array(n),
+    scratch: new Float64Array(k),
     centers: Float64Array.from(initial),
     previous: new Float64Array(k * d),
     sums: new Float64Array(k * d),
     counts: new Float64Array(k),
     normSums: new Float64Array(k),
-    halfGap: new Float64Array(k * k),
     nearestHalfGap: new Float64Array(k),
     shift: new Float64Array(k),
     kernel: createDenseDistances(d, k, options.simd ?? true),
@@ -290,20 +284,21 @@ function finalInertia(s: State): number {
 /**
  * One assignment step; returns how many rows changed cluster.
  *
- * Elkan's filter: for row x in cluster a with upper bound u ≥ d(x, a), another centre c cannot
- * be nearer when u ≤ lower(x, c) (a bound on d(x, c)) or u ≤ d(a, c) / 2 (triangle inequality);
- * and no centre can be when u ≤ half the distance from a to its nearest other centre. Rows
- * that pass the filter for every centre cost O(k) comparisons and no distance.
+ * Hamerly's filter ("Making k-means even faster", SDM 2010): row x in cluster a keeps an upper
+ * bound u ≥ d(x, a) and one lower bound l ≤ d(x, c) for every other centre c. No other centre
+ * can be nearer when u ≤ l, or when u ≤ half the distance from a to its nearest other centre
+ * (triangle inequality). Such rows cost two comparisons and no distance.
  *
  * The remaining rows are batched through the dense kernel, which computes all k distances of a
- * row in about the time one scalar JavaScript distance takes, and refreshes all its bounds
- * exactly. So there is no need for Elkan's one-distance-at-a-time refinement, nor for a
- * separate dense mode when bounds are loose (early iterations, overlapping clusters).
+ * row in about the time one scalar JavaScript distance takes, and resets both bounds exactly.
+ * (Elkan's k lower bounds per row filter a little better, but updating n·k bounds every
+ * iteration cost as much as they saved once the survivors go through the SIMD kernel: measured
+ * equal or slower on blobs and on GloVe vectors, for 8x the memory.)
  * `first`: the initial assignment, every row through the kernel (also computes row norms and
  * the cluster sums).
  */
 function assign(s: State, first: boolean): number {
-  const { data, n, d, k, norms, upper, lower, assignments, centers, halfGap, nearestHalfGap, kernel } = s;
+  const { data, n, d, k, norms, upper, lower, assignments, centers, nearestHalfGap, kernel } = s;
   const centerNorms = new Float64Array(k);
   for (let c = 0; c < k; c++) centerNorms[c] = squaredNorm64(centers, c * d, d);
   kernel.setCenters(centers, centerNorms);
@@ -322,25 +317,8 @@ function assign(s: State, first: boolean): number {
     if (first) {
       norms[i] = squaredNorm32(data, i * d, d);
     } else {
-      const a = assignments[i]!;
       const u = upper[i]!;
-      if (u <= nearestHalfGap[a]!) continue; // the common case once centres settle
-      if (s.hamerly) {
-        if (u <= s.second[i]!) continue;
-        batch[count++] = i;
-        if (count === kernel.blockRows) flush();
-        continue;
-      }
-      const lo = i * k;
-      const ho = a * k;
-      let open = false;
-      for (let c = 0; c < k; c++) {
-        if (c !== a && u > lower[lo + c]! && u > halfGap[ho + c]!) {
-          open = true;
-          break;
-        }
-      }
-      if (!open) continue;
+      if (u <= lower[i]! || u <= nearestHalfGap[assignments[i]!]!) continue;
     }
     batch[count++] = i;
     if (count === kernel.blockRows) flush();
@@ -351,31 +329,30 @@ function assign(s: State, first: boolean): number {
 }
 
 /**
- * Takes row i's squared distances to every centre (from the kernel, each within `slack` of the
- * exact value), sets its bounds, and assigns it to the nearest centre. Bounds are widened by
- * the slack so they stay valid. When a runner-up is within the slack of the best, the
- * contenders are recomputed exactly in double precision, so the choice is the one exact
- * arithmetic makes (ties to the lower index, as ml-kmeans). Returns whether the row moved.
+ * Takes row i's squared distances to every centre (from the kernel, each within
+ * slack = gamma · (||x||² + ||c||²) of the exact value), assigns the row to the nearest centre
+ * and resets its bounds, widened by the slack so that they stay valid. When another centre is
+ * within the slack of the best, the contenders are recomputed exactly in double precision, so
+ * the choice is the one exact arithmetic makes (ties to the lower index, as ml-kmeans).
+ * Returns whether the row changed cluster.
  */
 function settleRow(s: State, i: number, distances: Float64Array, o: number, centerNorms: Float64Array, first: boolean): boolean {
-  const { data, d, k, norms, upper, lower, assignments, centers, sums, counts, normSums, kernel } = s;
+  const { data, d, k, norms, upper, lower, assignments, centers, sums, counts, normSums, kernel, scratch } = s;
   const gamma = kernel.gamma;
   const nx = norms[i]!;
-  const lo = s.hamerly ? 0 : i * k;
   let best = 0;
   let bestHigh = Infinity; // smallest upper estimate of a squared distance
-  let lowest = 0; // index of the smallest lower estimate, and that estimate
+  let lowest = 0; // index of the smallest lower estimate
   let lowestLow = Infinity;
-  let secondLow = Infinity; // second smallest lower estimate
+  let secondLow = Infinity; // the second smallest lower estimate
   for (let c = 0; c < k; c++) {
     const d2 = distances[o + c]!;
     const slack = gamma * (nx + centerNorms[c]!);
-    const low = d2 - slack;
-    lower[lo + c] = low > 0 ? Math.sqrt(low) : 0;
     if (d2 + slack < bestHigh) {
       bestHigh = d2 + slack;
       best = c;
     }
+    const low = d2 - slack;
     if (low < lowestLow) {
       secondLow = lowestLow;
       lowestLow = low;
@@ -384,27 +361,30 @@ function settleRow(s: State, i: number, distances: Float64Array, o: number, cent
       secondLow = low;
     }
   }
-  // Another centre whose lower estimate is within the best's upper one might really be nearest.
-  const otherLow = lowest === best ? secondLow : lowestLow;
-  if (otherLow <= bestHigh) {
+  const otherLow = lowest === best ? secondLow : lowestLow; // over the centres other than best
+  if (otherLow > bestHigh) {
+    upper[i] = Math.sqrt(bestHigh);
+    lower[i] = otherLow > 0 ? Math.sqrt(otherLow) : 0;
+  } else {
+    // Near tie: recompute the contenders exactly; the others keep their lower estimate.
     let exact = Infinity;
     for (let c = 0; c < k; c++) {
-      if (distances[o + c]! - gamma * (nx + centerNorms[c]!) > bestHigh) continue;
+      const low = distances[o + c]! - gamma * (nx + centerNorms[c]!);
+      if (low > bestHigh) {
+        scratch[c] = low;
+        continue;
+      }
       const d2 = squaredDistance(data, i * d, centers, c * d, d);
-      lower[lo + c] = Math.sqrt(d2);
+      scratch[c] = d2;
       if (d2 < exact) {
         exact = d2;
         best = c;
       }
     }
+    let other = Infinity;
+    for (let c = 0; c < k; c++) if (c !== best && scratch[c]! < other) other = scratch[c]!;
     upper[i] = Math.sqrt(exact);
-  } else {
-    upper[i] = Math.sqrt(bestHigh);
-  }
-  if (s.hamerly) {
-    let sec = Infinity;
-    for (let c = 0; c < k; c++) if (c !== best && lower[c]! < sec) sec = lower[c]!;
-    s.second[i] = sec;
+    lower[i] = other > 0 ? Math.sqrt(other) : 0;
   }
   if (first) {
     assignments[i] = best;
@@ -460,8 +440,8 @@ function relocateEmptyClusters(s: State): void {
       if (counts[assignments[i]!]! > 1 && (far < 0 || distance[i]! > distance[far]!)) far = i;
     }
     const from = assignments[far]!;
-    if (s.hamerly) s.second[far] = Math.min(s.second[far]!, distance[far]!);
-    else lower[far * k + from] = distance[far]!;
+    // The row's old centre becomes an "other" centre; its exact distance bounds it.
+    lower[far] = Math.min(lower[far]!, distance[far]!);
     // Valid bound for now; once centre c becomes this row's mean the update adds c's shift.
     upper[far] = Math.sqrt(squaredDistance(data, far * d, centers, c * d, d));
     move(s, far, from, c);
@@ -471,55 +451,48 @@ function relocateEmptyClusters(s: State): void {
 
 /**
  * Moves every centre to the mean of its members and loosens the bounds by how far centres
- * moved: upper(x) grows by its centre's shift, lower(x, c) shrinks by c's shift. Returns the
- * sum of squared shifts.
+ * moved: upper(x) grows by its own centre's shift, lower(x) shrinks by the largest shift of
+ * any other centre. Returns the sum of squared shifts.
  */
 function updateCenters(s: State): number {
   const { n, d, k, assignments, upper, lower, centers, previous, sums, counts, shift } = s;
   previous.set(centers);
   let squaredShift = 0;
+  let largest = 0; // index of the largest shift
+  let max1 = 0;
+  let max2 = 0; // the second largest
   for (let c = 0; c < k; c++) {
     const count = counts[c]!;
     if (count > 0) for (let t = 0; t < d; t++) centers[c * d + t] = sums[c * d + t]! / count;
     const moved = squaredDistance64(centers, c * d, previous, c * d, d);
-    shift[c] = Math.sqrt(moved);
     squaredShift += moved;
+    shift[c] = Math.sqrt(moved);
+    if (shift[c]! > max1) {
+      max2 = max1;
+      max1 = shift[c]!;
+      largest = c;
+    } else if (shift[c]! > max2) {
+      max2 = shift[c]!;
+    }
   }
   if (squaredShift === 0) return 0;
-  if (s.hamerly) {
-    let top = 0, max1 = 0, max2 = 0;
-    for (let c = 0; c < k; c++) {
-      if (shift[c]! > max1) { max2 = max1; max1 = shift[c]!; top = c; }
-      else if (shift[c]! > max2) max2 = shift[c]!;
-    }
-    for (let i = 0; i < n; i++) {
-      const a = assignments[i]!;
-      upper[i]! += shift[a]!;
-      const l = s.second[i]! - (a === top ? max2 : max1);
-      s.second[i] = l > 0 ? l : 0;
-    }
-    updateCenterGaps(s);
-    return squaredShift;
-  }
   for (let i = 0; i < n; i++) {
-    upper[i]! += shift[assignments[i]!]!;
-    const lo = i * k;
-    for (let c = 0; c < k; c++) {
-      const l = lower[lo + c]! - shift[c]!;
-      lower[lo + c] = l > 0 ? l : 0;
-    }
+    const a = assignments[i]!;
+    upper[i]! += shift[a]!;
+    const l = lower[i]! - (a === largest ? max2 : max1);
+    lower[i] = l > 0 ? l : 0;
   }
   updateCenterGaps(s);
   return squaredShift;
 }
 
+/** Half the distance from every centre to its nearest other centre (k²·d/2, small). */
 function updateCenterGaps(s: State): void {
-  const { d, k, centers, halfGap, nearestHalfGap } = s;
+  const { d, k, centers, nearestHalfGap } = s;
   nearestHalfGap.fill(Infinity);
   for (let a = 0; a < k; a++) {
     for (let b = a + 1; b < k; b++) {
       const half = Math.sqrt(squaredDistance64(centers, a * d, centers, b * d, d)) / 2;
-      halfGap[a * k + b] = halfGap[b * k + a] = half;
       if (half < nearestHalfGap[a]!) nearestHalfGap[a] = half;
       if (half < nearestHalfGap[b]!) nearestHalfGap[b] = half;
     }

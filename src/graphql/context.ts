@@ -2,6 +2,7 @@ import type { InputLimits } from '../app/validation.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import type { ItemService } from '../items/item-service.js';
 import type { MembershipService } from '../segmentation/membership-service.js';
+import type { SegmentSearchService } from '../segmentation/segment-search.js';
 import type { SegmentationService } from '../segmentation/segmentation-service.js';
 import type { UserService } from '../users/user-service.js';
 
@@ -12,6 +13,7 @@ export interface Services {
   interactions: InteractionService;
   segmentation: SegmentationService;
   memberships: MembershipService;
+  segmentSearch: SegmentSearchService;
   limits: InputLimits;
 }
 

@@ -5,7 +5,10 @@ import { isTerminal, type SegmentationRun } from '../../segmentation/run.js';
 import type { GraphQLContext } from '../context.js';
 import { RECLUSTER_COMPLETED, RUN_UPDATED, type RunPubSub } from '../events.js';
 import { ReclusterInputType } from '../types/inputs.js';
+import { ClusteringAlgorithmEnum } from '../types/enums.js';
 import { SegmentationRunType, SegmentType } from '../types/objects.js';
+import { AttributeConditionType, ClusteringMetricsType, KRangeType, KScoreType, RunStabilityType } from '../types/segmentation.js';
+import { finite } from './finite.js';
 
 interface SubscriptionContext extends GraphQLContext {
   pubSub: RunPubSub;
@@ -42,7 +45,21 @@ export class RunResolver {
       'One run at a time: while one is queued or running this fails with CONFLICT.',
   })
   recluster(@Arg('input', () => ReclusterInputType, { nullable: true }) input: ReclusterInputType | null, @Ctx() { services }: GraphQLContext) {
-    return services.segmentation.recluster({ k: input?.k, seed: input?.seed });
+    return services.segmentation.recluster({
+      k: input?.k,
+      kRange: input?.kRange,
+      algorithm: input?.algorithm,
+      filter: input?.filter,
+      subsegments: input?.subsegments,
+      seed: input?.seed,
+    });
+  }
+
+  @Mutation(() => SegmentationRunType, {
+    description: 'Cancels a queued or running run (CANCELLED); the previous segments keep answering. Ended runs give CONFLICT.',
+  })
+  cancelRun(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext) {
+    return services.segmentation.cancel(id);
   }
 
   @Query(() => SegmentationRunType, { nullable: true, description: 'A run by id; null when unknown.' })
@@ -62,9 +79,65 @@ export class RunResolver {
     return id ? services.segmentation.getRun(id) : null;
   }
 
-  @FieldResolver(() => [SegmentType], { description: 'The run\'s segments (empty until it succeeds), largest first.' })
+  @FieldResolver(() => [SegmentType], { description: 'The run\'s top-level segments (empty until it succeeds), largest first.' })
   segments(@Root() run: SegmentationRun, @Ctx() { services }: GraphQLContext) {
     return run.status === 'SUCCEEDED' ? services.segmentation.segmentsOfRun(run.id) : [];
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'The k asked for; null when kRange or the default was used.' })
+  requestedK(@Root() run: SegmentationRun) {
+    return run.request.k;
+  }
+
+  @FieldResolver(() => Int, { description: 'Random seed: the same seed on the same users gives the same segments.' })
+  seed(@Root() run: SegmentationRun) {
+    return run.request.seed;
+  }
+
+  @FieldResolver(() => ClusteringAlgorithmEnum)
+  algorithm(@Root() run: SegmentationRun) {
+    return run.request.algorithm;
+  }
+
+  @FieldResolver(() => KRangeType, { nullable: true })
+  kRange(@Root() run: SegmentationRun) {
+    return run.request.kRange;
+  }
+
+  @FieldResolver(() => [AttributeConditionType], { description: 'The population filter; empty when every user was clustered.' })
+  filter(@Root() run: SegmentationRun) {
+    return run.request.filter.map((c) => ({ attribute: c.attribute, equals: c.equals ?? null, in: c.in ?? null }));
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Subsegments asked per segment; null without a hierarchy.' })
+  subsegments(@Root() run: SegmentationRun) {
+    return run.request.subsegments;
+  }
+
+  @FieldResolver(() => [KScoreType], { description: 'Silhouette of every k tried (one entry for a fixed k), in increasing k.' })
+  kCandidates(@Root() run: SegmentationRun) {
+    return run.kCandidates.map((c) => ({ k: c.k, silhouette: finite(c.silhouette) }));
+  }
+
+  @FieldResolver(() => ClusteringMetricsType, { nullable: true, description: 'Set once clustering is done.' })
+  metrics(@Root() run: SegmentationRun) {
+    const m = run.metrics;
+    return m && { ...m, silhouette: finite(m.silhouette), daviesBouldin: finite(m.daviesBouldin), calinskiHarabasz: finite(m.calinskiHarabasz) };
+  }
+
+  @FieldResolver(() => RunStabilityType, {
+    nullable: true,
+    description: 'Against the run this one replaced (null for the first run, or before it succeeds).',
+  })
+  stability(@Root() run: SegmentationRun) {
+    return run.stability;
+  }
+
+  @FieldResolver(() => Int, {
+    description: 'Users given a segment of this run live (created or changed since it finished): a hint that a new run is due.',
+  })
+  liveAssignedSince(@Root() run: SegmentationRun, @Ctx() { services }: GraphQLContext) {
+    return run.status === 'SUCCEEDED' ? services.segmentation.liveAssignedSince(run.id) : 0;
   }
 
   @FieldResolver(() => Boolean, { description: 'True for the run whose segments answer queries now.' })

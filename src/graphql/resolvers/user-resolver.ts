@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { validateLimit } from '../../app/validation.js';
 import type { User } from '../../users/user.js';
 import type { GraphQLContext } from '../context.js';
 import { UserInputType } from '../types/inputs.js';
@@ -36,6 +37,11 @@ export class UserResolver {
     return services.memberships.segmentOf(user);
   }
 
+  @FieldResolver(() => SegmentType, { nullable: true, description: 'The user\'s subsegment in the active run, when it has a hierarchy.' })
+  subsegment(@Root() user: User, @Ctx() { services }: GraphQLContext) {
+    return services.memberships.segmentOf(user, 1);
+  }
+
   @FieldResolver(() => [SimilarUserType], { description: 'Users most like this one, best first.' })
   similarUsers(@Root() user: User, @Arg('limit', () => Int, { defaultValue: 10 }) limit: number, @Ctx() { services }: GraphQLContext) {
     return services.users.similar({ userId: user.id }, limit);
@@ -43,6 +49,7 @@ export class UserResolver {
 
   @FieldResolver(() => [InteractionType], { description: 'The user\'s interactions, newest first.' })
   interactions(@Root() user: User, @Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() { services }: GraphQLContext) {
+    validateLimit(first, 'first', services.limits);
     return services.interactions.forUser(user.id, first);
   }
 

@@ -31,3 +31,16 @@ registerEnumType(RunPhaseEnum, {
   name: 'RunPhase',
   description: 'What a run is doing: scrolling vectors out of the store, clustering, describing segments, writing them back.',
 });
+
+export enum ClusteringAlgorithmEnum {
+  KMEANS = 'KMEANS',
+  KMEANS_REFERENCE = 'KMEANS_REFERENCE',
+}
+registerEnumType(ClusteringAlgorithmEnum, {
+  name: 'ClusteringAlgorithm',
+  description: 'KMEANS: the project\'s fast k-means (k-means++ seeding, Elkan bounds). KMEANS_REFERENCE: ml-kmeans, slower, for comparison.',
+  valuesConfig: {
+    KMEANS: { description: 'Fast k-means (default).' },
+    KMEANS_REFERENCE: { description: 'The ml-kmeans reference implementation (much slower on large populations).' },
+  },
+});

@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../scalars.js';
-import { InteractionKindEnum } from './enums.js';
+import { ClusteringAlgorithmEnum, InteractionKindEnum } from './enums.js';
+import { AttributeConditionInputType, KRangeInputType } from './segmentation.js';
 
 @InputType('UserInput')
 export class UserInputType {
@@ -52,9 +53,24 @@ export class InteractionInputType {
 
 @InputType('ReclusterInput')
 export class ReclusterInputType {
-  @Field(() => Int, { nullable: true, description: 'Number of segments; DEFAULT_K (capped at the user count) when absent.' })
+  @Field(() => Int, { nullable: true, description: 'Number of segments. Without k and kRange: DEFAULT_K (capped at the user count).' })
   k?: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Random seed for a reproducible run.' })
+  @Field(() => KRangeInputType, {
+    nullable: true,
+    description: 'Choose k automatically: every k in the range is clustered and scored by silhouette; the best wins (see kCandidates).',
+  })
+  kRange?: KRangeInputType | null;
+
+  @Field(() => ClusteringAlgorithmEnum, { nullable: true, defaultValue: ClusteringAlgorithmEnum.KMEANS })
+  algorithm?: ClusteringAlgorithmEnum | null;
+
+  @Field(() => [AttributeConditionInputType], { nullable: true, description: 'Cluster only users whose attributes match every condition.' })
+  filter?: AttributeConditionInputType[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'Split each segment once more into this many subsegments (2-10): a two-level hierarchy.' })
+  subsegments?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Random seed: the same seed on the same users gives the same segments.' })
   seed?: number | null;
 }

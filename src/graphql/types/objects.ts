@@ -76,8 +76,11 @@ export class SegmentType {
   @Field(() => ID)
   runId!: string;
 
-  @Field(() => Int, { description: '0 is the largest segment of its run.' })
+  @Field(() => Int, { description: 'Position among its siblings; 0 is the largest.' })
   index!: number;
+
+  @Field(() => Int, { description: '0 for segments, 1 for subsegments.' })
+  level!: number;
 
   @Field(() => String, { description: 'A short name built from the segment\'s distinguishing terms.' })
   label!: string;
@@ -87,6 +90,15 @@ export class SegmentType {
 
   @Field(() => [KeywordType], { description: 'Distinguishing terms, best first.' })
   keywords!: KeywordType[];
+}
+
+@ObjectType('SegmentMatch')
+export class SegmentMatchType {
+  @Field(() => SegmentType)
+  segment!: SegmentType;
+
+  @Field(() => Float, { description: 'Cosine similarity to the segment\'s centroid, higher is closer.' })
+  score!: number;
 }
 
 @ObjectType('SimilarUser')
@@ -160,14 +172,8 @@ export class SegmentationRunType {
   @Field(() => RunStatusEnum)
   status!: RunStatusEnum;
 
-  @Field(() => Int, { nullable: true, description: 'Number of segments (k); set when the run is queued, final once clustered.' })
+  @Field(() => Int, { nullable: true, description: 'Number of segments: the asked or default k, or the one chosen from kRange once known.' })
   k!: number | null;
-
-  @Field(() => Int, { nullable: true, description: 'The k asked for; null when the default was used.' })
-  requestedK!: number | null;
-
-  @Field(() => Int, { description: 'Random seed: the same seed on the same data gives the same segments.' })
-  seed!: number;
 
   @Field(() => RunPhaseEnum)
   phase!: RunPhaseEnum;
@@ -175,7 +181,7 @@ export class SegmentationRunType {
   @Field(() => Float, { description: 'Progress of the whole run, 0 to 1.' })
   progress!: number;
 
-  @Field(() => Int, { nullable: true, description: 'Users scrolled out of the store so far.' })
+  @Field(() => Int, { nullable: true, description: 'Users scrolled out of the store so far; all users clustered once clustering starts.' })
   userCount!: number | null;
 
   @Field(() => Int, { nullable: true, description: 'k-means iteration.' })

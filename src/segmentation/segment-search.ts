@@ -1,0 +1,42 @@
+import { badInput } from '../app/errors.js';
+import { validateLimit, validateText, type InputLimits } from '../app/validation.js';
+import type { Embedder } from '../embedding/port.js';
+import type { Segment } from './segment.js';
+import type { SegmentationService } from './segmentation-service.js';
+
+export interface SegmentMatch {
+  segment: Segment;
+  /** Cosine similarity of the text to the segment's centroid. */
+  score: number;
+}
+
+/** Finds active segments by meaning: "people who love sci-fi", or where a new user would land. */
+export class SegmentSearchService {
+  constructor(
+    private readonly embedder: Embedder,
+    private readonly segmentation: SegmentationService,
+    private readonly limits: InputLimits,
+  ) {}
+
+  /** Active top-level segments whose centroid is nearest to the embedded query, best first. */
+  async search(query: string, limit: number): Promise<SegmentMatch[]> {
+    validateLimit(limit, 'limit', this.limits);
+    const vector = await this.embedText(query, 'query');
+    return this.segmentation.nearestActiveSegments(vector, limit);
+  }
+
+  /** The segment a not-yet-known user with this text would fall into (cold start); null before any run. */
+  async segmentForText(text: string): Promise<SegmentMatch | null> {
+    const vector = await this.embedText(text, 'text');
+    const [best] = await this.segmentation.nearestActiveSegments(vector, 1);
+    return best ?? null;
+  }
+
+  private async embedText(text: string, field: string): Promise<Float32Array> {
+    validateText(text, field, this.limits);
+    if (text.trim() === '') throw badInput(`${field} must not be empty`);
+    const [vector] = await this.embedder.embed([text]);
+    if (!vector || vector.every((x) => x === 0)) throw badInput(`${field}: none of its words are known to the model`);
+    return vector;
+  }
+}
