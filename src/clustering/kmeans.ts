@@ -4,10 +4,10 @@
  * - Seeding: greedy k-means++ (as scikit-learn) on a bounded random sample, default 256·k rows,
  *   so it costs O(256·k² · trials · d) instead of O(n · k · trials · d). On n = 50,000, d = 384,
  *   k = 16 the full-data version is most of scikit-learn's fit time (≈ 0.7 s of ≈ 0.9 s).
- * - Pruning: Elkan's bounds ("Using the triangle inequality to accelerate k-means", ICML 2003).
- *   Every row keeps an upper bound on the distance to its centre and a lower bound per other
- *   centre; after each update the bounds move by how far the centres moved, and a row whose
- *   bounds rule out every other centre costs k comparisons and no distance. Once centres
+ * - Pruning: Hamerly's bounds ("Making k-means even faster", SDM 2010). Every row keeps an upper
+ *   bound on the distance to its own centre and one lower bound on the distance to any other;
+ *   after each update the bounds move by how far the centres moved, and a row whose bounds
+ *   still rule out every other centre costs two comparisons and no distance. Once centres
  *   settle that is nearly every row. Centroid sums are updated incrementally when a row
  *   changes cluster, so an iteration does not re-read the whole matrix either.
  * - Distances that must be computed (all of them in the first assignment; the rows the bounds
@@ -17,9 +17,9 @@
  * Results do not depend on the kernel: its float32 error is bounded, bounds are widened by it,
  * and near ties are settled in double precision (tests check this against ml-kmeans).
  *
- * Memory beyond the input: n·k float64 lower bounds (6.4 MB for n = 50,000, k = 16), O(n + k·d),
- * the seeding sample (at most 256·k rows) and the kernel's block buffer (256 rows). The input
- * is never copied whole.
+ * Memory beyond the input: O(n) (norms, bounds, assignments: 28 bytes a row), O(k·d), the
+ * seeding sample (at most 256·k rows) and the kernel's block buffer (256 rows). The input is
+ * never copied whole.
  */
 import { type DenseDistances, rowSquaredNorms, squaredDistance, squaredDistance64, squaredNorm32, squaredNorm64 } from './kernels.js';
 import { Random } from './random.js';
@@ -190,7 +190,7 @@ interface State {
 }
 
 /**
- * Lloyd's k-means with k-means++ seeding and Elkan's bounds. Deterministic for a given seed.
+ * Lloyd's k-means with k-means++ seeding and Hamerly's bounds. Deterministic for a given seed.
  * The returned assignments are the nearest centroid of every row (a final assignment step
  * runs if the loop stopped on tolerance or maxIterations), and `inertia` is computed exactly
  * against the returned centroids.

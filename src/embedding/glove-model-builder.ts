@@ -75,16 +75,16 @@ export async function buildGloveModel(outDir: string, options: GloveBuildOptions
   const tokens: string[] = [...SPECIAL_TOKENS];
   /** Zipf probability of each token (0 for special tokens), for the common-component estimate. */
   const probabilities: number[] = SPECIAL_TOKENS.map(() => 0);
-  const reachable = words.filter(isReachableWord).length;
+  const keep = words.map(isReachableWord);
+  const reachable = keep.filter(Boolean).length;
   const matrix = new Float32Array((SPECIAL_TOKENS.length + reachable) * dimension); // special rows stay zero
   for (let rank = 1; rank <= words.length; rank++) {
-    const word = words[rank - 1];
-    if (!isReachableWord(word)) continue;
+    if (!keep[rank - 1]) continue;
     const p = zipfProbability(rank, harmonic);
     const weight = sifA === null ? 1 : sifWeight(p, sifA);
     const row = tokens.length;
     for (let k = 0; k < dimension; k++) matrix[row * dimension + k] = weight * vectors[(rank - 1) * dimension + k];
-    tokens.push(word);
+    tokens.push(words[rank - 1]);
     probabilities.push(rank <= COMMON_COMPONENT_WORDS ? p : 0);
   }
 

@@ -40,6 +40,23 @@ describe('persistence', () => {
     expect(runs.data!.segmentationRun.status).toBe('SUCCEEDED');
   });
 
+  it('marks a run interrupted by a restart as FAILED and keeps the previous segments', async () => {
+    const before = await server!.gql(`{ activeSegmentationRun { id } segments { id size } }`);
+    const started = await server!.gql<{ recluster: { id: string } }>(
+      `mutation { recluster(input: { kRange: { min: 2, max: 3 }, seed: 4, algorithm: KMEANS_REFERENCE }) { id status } }`,
+    );
+    const id = started.data!.recluster.id;
+    await server!.close({ keepData: true });
+    server = await startTestServer({}, dataDir);
+    const after = await server.gql<{ segmentationRun: { status: string; error: string } }>(
+      `{ segmentationRun(id: "${id}") { status error } activeSegmentationRun { id } segments { id size } }`,
+    );
+    expect(after.data!.segmentationRun).toMatchObject({ status: 'FAILED' });
+    expect(after.data!.segmentationRun.error).toMatch(/interrupted/);
+    const { segmentationRun: _run, ...rest } = after.data! as Record<string, unknown>;
+    expect(rest).toEqual(before.data);
+  });
+
   it('refuses to start on a store made with another model, saying what to do', async () => {
     await server?.close({ keepData: true });
     server = undefined;
