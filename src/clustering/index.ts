@@ -1,6 +1,6 @@
 /**
  * The clustering engine: pure functions over row-major Float32Array matrices (n x d), no I/O.
- * k-means (k-means++ seeding, Elkan-accelerated Lloyd), quality metrics, adjusted Rand index,
+ * k-means (k-means++ seeding, Lloyd with Hamerly's bounds and a SIMD kernel), quality metrics, adjusted Rand index,
  * and automatic choice of k by silhouette.
  */
 export { kmeans, kmeansPlusPlus, defaultInitSampleSize, type KMeansOptions, type KMeansResult, type KMeansPlusPlusOptions } from './kmeans.js';

@@ -7,7 +7,7 @@
  *
  * Precision: products are accumulated in float32, as scikit-learn does for float32 data (BLAS
  * sgemm). A squared distance's error is bounded by (d/4 + 4)·2⁻²³·(||x||² + ||c||²) (`gamma`),
- * which callers use to widen Elkan's bounds and to re-check near ties in double precision.
+ * which callers use to widen their bounds and to re-check near ties in double precision.
  *
  * Where WebAssembly SIMD is unavailable, `createSimdDistances` returns undefined and callers use
  * the JavaScript kernel.
@@ -199,9 +199,9 @@ export class SimdDistances implements DenseDistances {
   private readonly xOffset = 0;
   private readonly cOffset: number;
   private readonly outOffset: number;
-  private rows: Float32Array;
-  private centerRows: Float32Array;
-  private output: Float32Array;
+  private readonly rows: Float32Array;
+  private readonly centerRows: Float32Array;
+  private readonly output: Float32Array;
   private readonly centerNorms: Float64Array;
   /**
    * Error bound factor (see DenseDistances.gamma): float32 accumulation over d/4 terms per

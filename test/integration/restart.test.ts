@@ -41,9 +41,15 @@ describe('persistence', () => {
   });
 
   it('marks a run interrupted by a restart as FAILED and keeps the previous segments', async () => {
+    // Enough users that the run is still going when the service stops.
+    for (let batch = 0; batch < 3; batch++) {
+      const users = Array.from({ length: 1000 }, (_, i) => ({ id: `bulk-${batch}-${i}`, text: `user number ${i} likes ${['stars', 'bread', 'hiking', 'jazz'][i % 4]}` }));
+      const res = await server!.gql(`mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count } }`, { users });
+      expect(res.errors).toBeUndefined();
+    }
     const before = await server!.gql(`{ activeSegmentationRun { id } segments { id size } }`);
     const started = await server!.gql<{ recluster: { id: string } }>(
-      `mutation { recluster(input: { kRange: { min: 2, max: 3 }, seed: 4, algorithm: KMEANS_REFERENCE }) { id status } }`,
+      `mutation { recluster(input: { kRange: { min: 2, max: 12 }, seed: 4, algorithm: KMEANS_REFERENCE }) { id status } }`,
     );
     const id = started.data!.recluster.id;
     await server!.close({ keepData: true });
