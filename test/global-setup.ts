@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -6,7 +5,6 @@ import path from 'node:path';
  * test file runs, so integration tests share it instead of each building their own.
  */
 export default async function setup(): Promise<void> {
-  if (!fs.existsSync('src/embedding/index.ts')) return; // TODO(lead): remove once the embedding module lands
   const { ensureDefaultModel } = await import('../src/embedding/index.js');
   const started = Date.now();
   const dir = await ensureDefaultModel(path.resolve('models'));

@@ -19,7 +19,7 @@ export interface ChooseKOptions {
   /** Distance for the silhouette. Default 'euclidean'. */
   metric?: DistanceMetric;
   /** Passed to every k-means run. */
-  kmeans?: Pick<KMeansOptions, 'maxIterations' | 'tolerance' | 'initSampleSize'>;
+  kmeans?: Pick<KMeansOptions, 'maxIterations' | 'tolerance' | 'initSampleSize' | 'nInit' | 'simd'>;
   /** Called after each k is scored (progress). */
   onCandidate?: (candidate: KCandidate, done: number, total: number) => void;
 }

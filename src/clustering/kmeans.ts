@@ -44,6 +44,13 @@ export interface KMeansOptions {
   onIteration?: (iteration: number, inertia: number) => void;
   /** Use the WebAssembly SIMD kernel for dense passes where available. Default true; false forces plain JavaScript. */
   simd?: boolean;
+  /**
+   * Runs from this many k-means++ seedings (seeds seed, seed + 1, ...) and keeps the lowest
+   * inertia, as scikit-learn's n_init. Default 1. Ignored with explicit `init`. A single seeding
+   * can merge two overlapping clusters and split another; more runs make that less likely.
+   * onIteration is called during every run.
+   */
+  nInit?: number;
 }
 
 export interface KMeansResult {
@@ -197,13 +204,23 @@ interface State {
  */
 export function kmeans(data: Float32Array, n: number, d: number, k: number, options: KMeansOptions = {}): KMeansResult {
   validate(data, n, d, k);
+  const runs = options.init === undefined || options.init === 'k-means++' ? Math.max(1, options.nInit ?? 1) : 1;
+  let best: KMeansResult | undefined;
+  for (let r = 0; r < runs; r++) {
+    const result = kmeansOnce(data, n, d, k, options, (options.seed ?? 0) + r);
+    if (best === undefined || result.inertia < best.inertia) best = result;
+  }
+  return best!;
+}
+
+function kmeansOnce(data: Float32Array, n: number, d: number, k: number, options: KMeansOptions, seed: number): KMeansResult {
   const maxIterations = options.maxIterations ?? 100;
   const tolerance = options.tolerance ?? 1e-4;
   const init = options.init ?? 'k-means++';
 
   const initial =
     init === 'k-means++'
-      ? kmeansPlusPlus(data, n, d, k, { seed: options.seed ?? 0, sampleSize: options.initSampleSize, simd: options.simd })
+      ? kmeansPlusPlus(data, n, d, k, { seed, sampleSize: options.initSampleSize, simd: options.simd })
       : init;
   if (initial.length !== k * d) throw new RangeError(`init has ${initial.length} values, expected ${k} x ${d}`);
 

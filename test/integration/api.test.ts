@@ -16,7 +16,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
   let server: TestServer;
 
   beforeAll(async () => {
-    server = await startTestServer({ MAX_BATCH_SIZE: '100', MAX_TEXT_LENGTH: '2000' });
+    server = await startTestServer({ MAX_BATCH_SIZE: '200', MAX_TEXT_LENGTH: '2000' });
   });
   afterAll(async () => {
     await server?.close();
@@ -60,7 +60,7 @@ describe('GraphQL API over HTTP and WebSocket', () => {
       `mutation($rows: [InteractionInput!]!) { recordInteractions(interactions: $rows) }`,
       { rows: demo.interactions },
     );
-    expect(res.errors).toBeUndefined();
+    expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
     expect(res.data!.recordInteractions).toBe(demo.interactions.length);
     const timed = await server.gql(
       `mutation { recordInteractions(interactions: [

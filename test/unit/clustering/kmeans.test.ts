@@ -81,6 +81,15 @@ describe('kmeans', () => {
     expect(adjustedRandIndex(a.assignments, labels)).toBe(1);
   });
 
+  it('keeps the lowest-inertia run of nInit seedings', () => {
+    const noisy = makeBlobs({ n: 1500, d: 12, k: 6, std: 4, seed: 8 }).data;
+    const runs = [0, 1, 2, 3].map((seed) => kmeans(noisy, 1500, 12, 6, { seed }));
+    const best = kmeans(noisy, 1500, 12, 6, { seed: 0, nInit: 4 });
+    expect(best.inertia).toBe(Math.min(...runs.map((r) => r.inertia)));
+    const init = kmeansPlusPlus(noisy, 1500, 12, 6, { seed: 1 });
+    expect(kmeans(noisy, 1500, 12, 6, { init, nInit: 5 })).toEqual(kmeans(noisy, 1500, 12, 6, { init }));
+  });
+
   it('assigns every row to its nearest centroid, centroids are member means, inertia is the SSE', () => {
     const data2 = uniform(800, 6, 3);
     const r = kmeans(data2, 800, 6, 9, { seed: 1 });
