@@ -63,7 +63,7 @@ export async function loadTransformersEmbedder(options: TransformersEmbedderOpti
   const modelId = options.modelId ?? (local ? await localModelId(source) : model);
 
   onProgress?.({ phase: 'loading model', done: 0, total: 1 });
-  let extractor: FeatureExtractionPipeline;
+  let extractor: FeatureExtractionPipeline | undefined;
   try {
     extractor = await pipeline('feature-extraction', source, {
       device: 'cpu',
@@ -78,19 +78,19 @@ export async function loadTransformersEmbedder(options: TransformersEmbedderOpti
       },
       progress_callback: local ? undefined : (info: ProgressInfo) => reportDownload(info, onProgress),
     });
+    // The vector length is whatever the model outputs; the probe also fails fast on a broken model.
+    const probe = await extractor(PROBE_TEXT, { pooling: 'mean' });
+    const dimension = probe.dims.at(-1) ?? 0;
+    probe.dispose();
+    onProgress?.({ phase: 'loading model', done: 1, total: 1 });
+    return new TransformersEmbedder(extractor, modelId, dimension, batchSize);
   } catch (error) {
-    const reason = describeError(error);
+    await extractor?.dispose().catch(() => undefined);
     const hint = local
       ? 'Delete the directory to have the default model rebuilt, or point EMBEDDING_MODEL at a complete model directory.'
       : 'Loading a hub model needs network access on first use; set EMBEDDING_MODEL=default for the offline model.';
-    throw new ModelLoadError(`could not load model "${model}": ${reason}. ${hint}`, { cause: error });
+    throw new ModelLoadError(`could not load model "${model}": ${describeError(error)}. ${hint}`, { cause: error });
   }
-  // The vector length is whatever the model outputs; a probe also fails fast on a broken model.
-  const probe = await extractor(PROBE_TEXT, { pooling: 'mean' });
-  const dimension = probe.dims.at(-1) ?? 0;
-  probe.dispose();
-  onProgress?.({ phase: 'loading model', done: 1, total: 1 });
-  return new TransformersEmbedder(extractor, modelId, dimension, batchSize);
 }
 
 /** The message, plus the cause's code or message ("fetch failed" alone does not say why). */

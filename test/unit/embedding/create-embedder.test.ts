@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEmbedder, ensureDefaultModel, GLOVE_MODEL_ID, ModelLoadError } from '../../../src/embedding/index.js';
+import { tempDir, writeTinyModel } from './tiny-model.js';
 
 /** The project's shared model cache, which test/global-setup.ts fills before any test file runs. */
 const modelsDir = path.resolve('models');
@@ -28,11 +29,14 @@ describe('createEmbedder', () => {
     }
   });
 
-  it('accepts a model directory, taking the model id from its config.json', async () => {
-    const dir = await ensureDefaultModel(modelsDir);
+  it('accepts a model directory (relative too), taking the model id from its config.json', async () => {
+    const { dir, remove } = await tempDir('relative');
+    await writeTinyModel(dir, { cat: [1, 2] }, { modelId: 'test/relative' });
     const embedder = await createEmbedder({ model: path.relative(process.cwd(), dir), modelsDir: '/nonexistent' });
-    expect(embedder.modelId).toBe(GLOVE_MODEL_ID);
+    expect(embedder.modelId).toBe('test/relative');
+    expect(embedder.dimension).toBe(2);
     await embedder.close();
+    await remove();
   });
 
   it('rejects an unusable model setting with a ModelLoadError', async () => {

@@ -1,3 +1,5 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { env, pipeline } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError } from '../../../src/embedding/model-load-error.js';
@@ -91,6 +93,14 @@ describe('loading errors', () => {
       env.remoteHost = remoteHost;
       await remove();
     }
+  });
+
+  it('says what to do when a model directory is broken', async () => {
+    const { dir, remove } = await tempDir('broken');
+    await writeTinyModel(dir, WORDS);
+    await fs.writeFile(path.join(dir, 'onnx', 'model.onnx'), 'not a model');
+    await expect(loadTransformersEmbedder({ model: dir })).rejects.toThrow(/could not load model ".*": .*Delete the directory/);
+    await remove();
   });
 
   it('refuses to use a closed embedder', async () => {
