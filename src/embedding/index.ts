@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ensureDefaultModel } from './default-model.js';
+import { GLOVE_MODEL_ID } from './glove-model-builder.js';
 import type { Embedder, ProgressListener } from './port.js';
 
 /**
@@ -33,7 +34,8 @@ export const DEFAULT_MODEL = 'default';
 export async function createEmbedder(options: CreateEmbedderOptions): Promise<Embedder> {
   const { model, modelsDir, batchSize, threads, onProgress } = options;
   const { loadTransformersEmbedder } = await import('./transformers-embedder.js');
-  if (model === DEFAULT_MODEL) {
+  // The default model's own id (what a store records) names the default model too.
+  if (model === DEFAULT_MODEL || model === GLOVE_MODEL_ID) {
     const dir = await ensureDefaultModel(modelsDir, { onProgress });
     return loadTransformersEmbedder({ model: dir, batchSize, threads, onProgress });
   }
