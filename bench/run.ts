@@ -58,11 +58,17 @@ async function benchEmbedding(): Promise<void> {
   await embedder.close();
 }
 
-async function waitForRun(app: App, id: string): Promise<{ status: string; error: string | null }> {
+interface RunResult {
+  status: string;
+  error: string | null;
+  timings: Array<{ phase: string; ms: number }>;
+}
+
+async function waitForRun(app: App, id: string): Promise<RunResult> {
   for (;;) {
-    const { segmentationRun } = await gql<{ segmentationRun: { status: string; error: string | null } }>(
+    const { segmentationRun } = await gql<{ segmentationRun: RunResult }>(
       app,
-      `query($id: ID!) { segmentationRun(id: $id) { status error } }`,
+      `query($id: ID!) { segmentationRun(id: $id) { status error timings { phase ms } } }`,
       { id },
     );
     if (segmentationRun.status !== 'QUEUED' && segmentationRun.status !== 'RUNNING') return segmentationRun;
@@ -90,7 +96,8 @@ async function benchPopulation(size: number): Promise<void> {
     const { recluster } = await gql<{ recluster: { id: string } }>(app, `mutation($k: Int) { recluster(input: { k: $k, seed: 1 }) { id } }`, { k });
     const result = await waitForRun(app, recluster.id);
     const reclusterSeconds = (performance.now() - reclusterStart) / 1000;
-    log(`recluster n=${size}   ${fmt(reclusterSeconds, 2)} s wall (k=${k}, ${result.status}${result.error ? `: ${result.error}` : ''})`);
+    const phases = result.timings.map((t) => `${t.phase.toLowerCase()} ${fmt(t.ms / 1000, 2)} s`).join(', ');
+    log(`recluster n=${size}   ${fmt(reclusterSeconds, 2)} s wall (k=${k}, ${result.status}${result.error ? `: ${result.error}` : ''}; ${phases})`);
 
     const latencies: number[] = [];
     for (let q = 0; q < queryCount; q++) {

@@ -126,7 +126,9 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         defaultK: config.DEFAULT_K,
         maxK: 1000,
         maxKRangeWidth: 30,
-        pageSize: 1000,
+        // Large pages: each store call has a fixed cost that dominates at 100k users.
+        pageSize: 5000,
+        writeBatchSize: 10_000,
         silhouetteSampleSize: 2000,
         progressIntervalMs: 200,
         beforeScroll: () => refresher?.flush() ?? Promise.resolve(),

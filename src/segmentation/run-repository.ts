@@ -18,7 +18,7 @@ interface Row {
 }
 
 /** Parts of a run kept as JSON: what was asked, and the results that are structures. */
-type Details = Pick<SegmentationRun, 'request' | 'kCandidates' | 'metrics' | 'stability'>;
+type Details = Pick<SegmentationRun, 'request' | 'kCandidates' | 'metrics' | 'stability' | 'timings'>;
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -37,6 +37,7 @@ function fromRow(row: Row): SegmentationRun {
     kCandidates: details.kCandidates ?? [],
     metrics: details.metrics ?? null,
     stability: details.stability ?? null,
+    timings: details.timings ?? [],
     error: row.error,
     createdAt: new Date(row.created_at_ms),
     startedAt: date(row.started_at_ms),
@@ -51,7 +52,7 @@ export class RunRepository {
   constructor(private readonly db: Database) {}
 
   save(run: SegmentationRun): void {
-    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability };
+    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
     this.db
       .prepare(
         `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, user_count, iteration, inertia, error,

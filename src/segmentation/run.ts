@@ -52,6 +52,8 @@ export interface SegmentationRun {
   kCandidates: KScore[];
   metrics: RunMetrics | null;
   stability: RunStability | null;
+  /** Wall time of each finished phase, in ms, in order. */
+  timings: Array<{ phase: RunPhase; ms: number }>;
   error: string | null;
   createdAt: Date;
   startedAt: Date | null;

@@ -42,8 +42,10 @@ export interface SegmentationOptions {
   maxK: number;
   /** Widest automatic-k range (max − min + 1), since every k in it is clustered. */
   maxKRangeWidth: number;
-  /** Users per page when scrolling vectors out of the store and per payload write. */
+  /** Users per page when scrolling vectors out of the store. */
   pageSize: number;
+  /** Users per membership write (one store call each). */
+  writeBatchSize: number;
   /** Minimum time between progress events, in ms. */
   progressIntervalMs: number;
   /** Rows in the silhouette sample (automatic k and metrics). */
@@ -146,6 +148,7 @@ export class SegmentationService implements LiveSegmentAssigner {
       kCandidates: [],
       metrics: null,
       stability: null,
+      timings: [],
       error: null,
       createdAt: new Date(),
       startedAt: null,
@@ -302,9 +305,18 @@ export class SegmentationService implements LiveSegmentAssigner {
       this.current = run;
       this.publish(run, force);
     };
+    let phaseStarted = Date.now();
     const phase = (name: RunPhase, fraction = 0) => {
       const [from, to] = PHASE_SPAN[name];
-      return { phase: name, progress: from + (to - from) * Math.min(1, Math.max(0, fraction)) };
+      const changes: Partial<SegmentationRun> = { phase: name, progress: from + (to - from) * Math.min(1, Math.max(0, fraction)) };
+      if (run && name !== run.phase && run.phase !== 'queued') {
+        // Entering a new phase closes the previous one's timing.
+        changes.timings = [...run.timings, { phase: run.phase, ms: Date.now() - phaseStarted }];
+        phaseStarted = Date.now();
+      } else if (run && name !== run.phase) {
+        phaseStarted = Date.now();
+      }
+      return changes;
     };
     const started = Date.now();
     const { request } = run;
@@ -403,9 +415,9 @@ export class SegmentationService implements LiveSegmentAssigner {
       );
       const activeRunId = this.activeRunId();
       const childOf = childAssignments(outcome, order, n, assignments);
-      for (let start = 0; start < n; start += this.options.pageSize) {
+      for (let start = 0; start < n; start += this.options.writeBatchSize) {
         checkCancelled();
-        const end = Math.min(n, start + this.options.pageSize);
+        const end = Math.min(n, start + this.options.writeBatchSize);
         const updates = [];
         for (let i = start; i < end; i++) {
           const keep = previousIds[i]!.filter((s) => runIdOfSegment(s) === activeRunId);

@@ -139,9 +139,11 @@ describe('GraphQL API over HTTP and WebSocket', () => {
     const done = await completed;
     expect(done[0]!.reclusterCompleted).toEqual({ id: run.id, status: 'SUCCEEDED' });
 
-    const fetched = await server.gql<{ segmentationRun: { status: string; userCount: number; inertia: number; segments: Array<{ size: number }> } }>(
-      `{ segmentationRun(id: "${run.id}") { status userCount inertia segments { size } } }`,
+    const fetched = await server.gql<{ segmentationRun: { status: string; userCount: number; inertia: number; segments: Array<{ size: number }>; timings: Array<{ phase: string; ms: number }> } }>(
+      `{ segmentationRun(id: "${run.id}") { status userCount inertia segments { size } timings { phase ms } } }`,
     );
+    expect(fetched.data!.segmentationRun.timings.map((t) => t.phase)).toEqual(['SCROLLING', 'CLUSTERING', 'DESCRIBING', 'WRITING']);
+    for (const t of fetched.data!.segmentationRun.timings) expect(t.ms).toBeGreaterThanOrEqual(0);
     expect(fetched.data!.segmentationRun.status).toBe('SUCCEEDED');
     expect(fetched.data!.segmentationRun.userCount).toBe(60);
     expect(fetched.data!.segmentationRun.inertia).toBeGreaterThan(0);

@@ -164,6 +164,15 @@ export class UserConnectionType {
   totalCount!: number;
 }
 
+@ObjectType('PhaseTiming', { description: 'Wall time of one finished phase of a run.' })
+export class PhaseTimingType {
+  @Field(() => RunPhaseEnum)
+  phase!: RunPhaseEnum;
+
+  @Field(() => Float, { description: 'Milliseconds.' })
+  ms!: number;
+}
+
 @ObjectType('SegmentationRun', { description: 'One clustering of all users into segments.' })
 export class SegmentationRunType {
   @Field(() => ID)
@@ -199,6 +208,9 @@ export class SegmentationRunType {
   @Field(() => DateTimeScalar, { nullable: true })
   finishedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: 'Why the run failed.' })
+  @Field(() => [PhaseTimingType], { description: 'Wall time of each finished phase, in order.' })
+  timings!: PhaseTimingType[];
+
+  @Field(() => String, { nullable: true, description: 'Why the run failed or was cancelled.' })
   error!: string | null;
 }
