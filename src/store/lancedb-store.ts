@@ -32,7 +32,7 @@ import {
   type StoredRecord,
   type VectorRecord,
   type VectorStore,
-} from './port.js';
+ RecommendOptions } from './port.js';
 import {
   checkCollectionName,
   checkFilter,
@@ -50,6 +50,7 @@ import {
 import { andSql, filterSql, quoteColumn, sqlString } from './lancedb-filter.js';
 import { arrowToRecords, recordsToArrow, specFromSchema, tableSchema, toVectorRecords } from './lancedb-rows.js';
 import { KeyedLock } from './keyed-lock.js';
+import { recommendByAverage } from './recommend-by-average.js';
 
 export interface LanceDbStoreOptions {
   /** Directory holding the tables; created if missing. */
@@ -296,6 +297,11 @@ export class LanceDbStore implements VectorStore {
       out.push(...arrowToRecords(result, withVector));
     }
     return out;
+  }
+
+  /** LanceDB has no recommend API: average the examples and search (see recommend-by-average.ts). */
+  recommend(collection: string, options: RecommendOptions): Promise<ScoredRecord[]> {
+    return recommendByAverage(this, collection, options);
   }
 
   async search(collection: string, vector: Float32Array, options: SearchOptions): Promise<ScoredRecord[]> {

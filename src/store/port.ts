@@ -75,6 +75,17 @@ export interface SearchOptions {
   withVector?: boolean;
 }
 
+/** Recommendation by example records (Qdrant's recommend API; emulated elsewhere). */
+export interface RecommendOptions {
+  /** Ids of records to move towards (at least one, or the answer is empty). */
+  positive: string[];
+  /** Ids of records to move away from. */
+  negative: string[];
+  limit: number;
+  filter?: Filter;
+  withVector?: boolean;
+}
+
 export interface ScrollOptions {
   filter?: Filter;
   /** Page size. */
@@ -122,7 +133,14 @@ export interface VectorStore {
   /** Nearest records by cosine similarity, best first. */
   search(collection: string, vector: Float32Array, options: SearchOptions): Promise<ScoredRecord[]>;
 
-  /** Pages through every record matching the filter in a stable order (by id). */
+  /**
+   * Records nearest to the average of the positive examples, pushed away from the negative
+   * ones (Qdrant's "average_vector" strategy: 2·avg(positive) − avg(negative)), best first.
+   * The examples themselves and unknown example ids are left out.
+   */
+  recommend(collection: string, options: RecommendOptions): Promise<ScoredRecord[]>;
+
+  /** Pages through every record matching the filter in a stable order. */
   scroll(collection: string, options: ScrollOptions): Promise<ScrollPage>;
 
   /** Merges payload keys into existing records; unknown ids are ignored. */

@@ -29,8 +29,7 @@ import {
   type StoreMeta,
   type StoredRecord,
   type VectorRecord,
-  type VectorStore,
-} from './port.js';
+  type VectorStore, RecommendOptions } from './port.js';
 import {
   RESERVED_PAYLOAD_KEY,
   checkCollectionName,
@@ -253,6 +252,33 @@ export class QdrantStore implements VectorStore {
       () =>
         this.#client.query(this.#qualified(collection), {
           query: Array.from(query),
+          limit: options.limit,
+          with_payload: true,
+          with_vector: withVector,
+          ...(qfilter !== undefined && { filter: qfilter }),
+        }),
+      collection,
+    );
+    return result.points.map((point) => ({ ...toStoredRecord(point, withVector), score: point.score }));
+  }
+
+  /** Qdrant's own recommend query (average_vector strategy); unknown example ids are dropped first, as Qdrant rejects them. */
+  async recommend(collection: string, options: RecommendOptions): Promise<ScoredRecord[]> {
+    const spec = await this.#spec(collection);
+    checkLimit(options.limit, 'Recommend', true);
+    const filter = checkFilter(spec, options.filter);
+    if (options.limit === 0 || filter.matchesNothing || options.positive.length === 0) return [];
+    const known = new Set((await this.get(collection, [...options.positive, ...options.negative])).map((r) => r.id));
+    const positive = [...new Set(options.positive)].filter((id) => known.has(id));
+    const negative = [...new Set(options.negative)].filter((id) => known.has(id) && !positive.includes(id));
+    if (positive.length === 0) return [];
+    const withVector = options.withVector ?? false;
+    const qfilter = filterToQdrant(filter);
+    const result = await this.#call(
+      'recommend',
+      () =>
+        this.#client.query(this.#qualified(collection), {
+          query: { recommend: { positive: positive.map(pointId), negative: negative.map(pointId), strategy: 'average_vector' } },
           limit: options.limit,
           with_payload: true,
           with_vector: withVector,

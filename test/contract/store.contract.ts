@@ -320,6 +320,39 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Vec
       });
     });
 
+    describe('recommend', () => {
+      it('moves towards positive and away from negative examples, leaving the examples out', async () => {
+        const c = await collection();
+        await store.upsert(c, [
+          record('liked', { tag: 'a' }, vec(1, 0, 0, 0)),
+          record('liked2', { tag: 'a' }, vec(0.9, 0.1, 0, 0)),
+          record('disliked', { tag: 'b' }, vec(0, 1, 0, 0)),
+          record('near-liked', { tag: 'a' }, vec(1, 0.05, 0, 0)),
+          record('near-disliked', { tag: 'b' }, vec(0.2, 1, 0, 0)),
+          record('other', { tag: 'b' }, vec(0, 0, 1, 0)),
+        ]);
+        const hits = await store.recommend(c, { positive: ['liked', 'liked2'], negative: ['disliked'], limit: 10 });
+        const ids = hits.map((h) => h.id);
+        expect(ids[0]).toBe('near-liked');
+        expect(ids).not.toContain('liked');
+        expect(ids).not.toContain('liked2');
+        expect(ids).not.toContain('disliked');
+        expect(ids.indexOf('near-disliked')).toBeGreaterThan(ids.indexOf('other'));
+        for (let i = 1; i < hits.length; i++) expect(hits[i - 1].score).toBeGreaterThanOrEqual(hits[i].score);
+
+        const filtered = await store.recommend(c, { positive: ['liked'], negative: ['disliked'], limit: 2, filter: { must: [{ field: 'tag', eq: 'b' }] } });
+        // Query 2·(1,0,0,0) − (0,1,0,0): "other" scores 0, "near-disliked" below 0.
+        expect(filtered.map((h) => h.id)).toEqual(['other', 'near-disliked']);
+      });
+
+      it('answers nothing without known positive examples', async () => {
+        const c = await collection();
+        await store.upsert(c, [record('a', {}, vec(1, 0, 0, 0))]);
+        expect(await store.recommend(c, { positive: [], negative: ['a'], limit: 5 })).toEqual([]);
+        expect(await store.recommend(c, { positive: ['ghost'], negative: [], limit: 5 })).toEqual([]);
+      });
+    });
+
     describe('search', () => {
       async function seeded(): Promise<string> {
         const c = await collection();

@@ -234,11 +234,29 @@ export class FakeQdrant {
       }
       case 'POST /points/query': {
         const c = this.#collection(name);
-        const q = b.query;
+        let q = b.query;
+        // Recommend queries (average_vector strategy): 2·avg(positive) − avg(negative), examples excluded.
+        const examples = new Set<string>();
+        if (isObj(q) && isObj(q.recommend)) {
+          const average = (ids: unknown[]) => {
+            const rows = ids.map((id) => {
+              const point = c.points.get(String(id).toLowerCase());
+              if (!point) throw new HttpError(404, `No point with id ${String(id)} found`);
+              examples.add(String(id).toLowerCase());
+              return point.vector;
+            });
+            return rows.length === 0 ? null : rows[0]!.map((_, i) => rows.reduce((sum, r) => sum + r[i]!, 0) / rows.length);
+          };
+          const pos = average(asList(q.recommend.positive));
+          const neg = average(asList(q.recommend.negative));
+          if (!pos) throw new HttpError(400, 'Wrong input: no positive examples');
+          q = pos.map((x, i) => (neg ? 2 * x - neg[i]! : x));
+        }
         if (!Array.isArray(q) || q.length !== c.size) throw new HttpError(400, 'Wrong input: bad query vector');
         const query = normalise(q as number[]);
         const limit = typeof b.limit === 'number' ? b.limit : 10;
         const hits = [...c.points]
+          .filter(([id]) => !examples.has(id))
           .filter(([id, p]) => matchesFilter(id, p, b.filter))
           .map(([id, p]) => ({ id, p, score: p.vector.reduce((s, x, i) => s + x * query[i], 0) }))
           .sort((a, z) => z.score - a.score)
