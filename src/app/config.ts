@@ -47,6 +47,23 @@ export const configSchema = z.object({
       return weights as Record<'VIEW' | 'CLICK' | 'LIKE' | 'RATING' | 'PURCHASE', number>;
     }),
   PROFILE_REFRESH_DELAY_MS: positiveInt(0, 600_000).default(500),
+  RECOMMEND_NEIGHBOURS: positiveInt(1, 1000).default(100),
+  RECOMMEND_BLEND_WEIGHTS: z
+    .string()
+    .default('SIMILAR_USERS=1,SEGMENT_POPULAR=0.5,CONTENT=0.2,POPULAR=0.2')
+    .transform((value, ctx) => {
+      const weights: Record<string, number> = { SIMILAR_USERS: 0, SEGMENT_POPULAR: 0, CONTENT: 0, POPULAR: 0 };
+      for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const [name, raw] = part.split('=');
+        const weight = Number(raw);
+        if (!name || !(name in weights) || raw === undefined || !Number.isFinite(weight) || weight < 0) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not STRATEGY=weight with STRATEGY one of ${Object.keys(weights).join(', ')}` });
+          return z.NEVER;
+        }
+        weights[name] = weight;
+      }
+      return weights as Record<'SIMILAR_USERS' | 'SEGMENT_POPULAR' | 'CONTENT' | 'POPULAR', number>;
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;

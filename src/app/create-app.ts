@@ -9,6 +9,7 @@ import { InteractionRepository } from '../interactions/interaction-repository.js
 import { InteractionService } from '../interactions/interaction-service.js';
 import { ItemService } from '../items/item-service.js';
 import { isTerminal } from '../segmentation/run.js';
+import { RecommendationService } from '../recommendation/recommendation-service.js';
 import { MembershipService } from '../segmentation/membership-service.js';
 import { SegmentSearchService } from '../segmentation/segment-search.js';
 import { RunRepository } from '../segmentation/run-repository.js';
@@ -152,7 +153,15 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule());
     const memberships = new MembershipService(openStore, segmenter, limits);
     const segmentSearch = new SegmentSearchService(model, segmenter, limits);
-    const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, segmentSearch, limits };
+    const recommendations = new RecommendationService(openStore, interactionRepository, memberships, limits, {
+      neighbours: config.RECOMMEND_NEIGHBOURS,
+      neighbourVectorWeight: 0.5,
+      segmentLiftExponent: 0.5,
+      blendWeights: config.RECOMMEND_BLEND_WEIGHTS,
+      blendDepth: 100,
+      indexMaxAgeMs: 5000,
+    });
+    const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, segmentSearch, recommendations, limits };
 
     if (config.SEED_DEMO && (await users.count()) === 0) {
       await loadDemoData(ready, logger);

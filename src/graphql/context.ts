@@ -1,6 +1,7 @@
 import type { InputLimits } from '../app/validation.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import type { ItemService } from '../items/item-service.js';
+import type { RecommendationService } from '../recommendation/recommendation-service.js';
 import type { MembershipService } from '../segmentation/membership-service.js';
 import type { SegmentSearchService } from '../segmentation/segment-search.js';
 import type { SegmentationService } from '../segmentation/segmentation-service.js';
@@ -14,6 +15,7 @@ export interface Services {
   segmentation: SegmentationService;
   memberships: MembershipService;
   segmentSearch: SegmentSearchService;
+  recommendations: RecommendationService;
   limits: InputLimits;
 }
 

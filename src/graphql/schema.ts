@@ -4,11 +4,20 @@ import { buildSchema } from 'type-graphql';
 import type { RunPubSub } from './events.js';
 import { InteractionResolver } from './resolvers/interaction-resolver.js';
 import { ItemResolver } from './resolvers/item-resolver.js';
+import { RecommendationQueryResolver, UserRecommendationResolver } from './resolvers/recommendation-resolver.js';
 import { RunResolver } from './resolvers/run-resolver.js';
 import { SegmentResolver } from './resolvers/segment-resolver.js';
 import { UserResolver } from './resolvers/user-resolver.js';
 
-export const resolvers = [UserResolver, ItemResolver, InteractionResolver, SegmentResolver, RunResolver] as const;
+export const resolvers = [
+  UserResolver,
+  ItemResolver,
+  InteractionResolver,
+  SegmentResolver,
+  RunResolver,
+  RecommendationQueryResolver,
+  UserRecommendationResolver,
+] as const;
 
 /** Builds the executable schema from the decorated resolvers (code-first). */
 export function buildAppSchema(pubSub: RunPubSub): Promise<GraphQLSchema> {

@@ -19,7 +19,21 @@ const toInteraction = (row: Row): Interaction => ({
 
 /** Interactions are an append-only event log in SQLite. */
 export class InteractionRepository {
+  /** Bumped on every append, so caches built from interactions know when they are stale. */
+  private version = 0;
+
   constructor(private readonly db: Database) {}
+
+  currentVersion(): number {
+    return this.version;
+  }
+
+  /** Every interaction as (user, item, kind, value), oldest first; for building in-memory indexes. */
+  *scanAll(): Iterable<{ userId: string; itemId: string; kind: InteractionKind; value: number | null; atMs: number }> {
+    for (const row of this.db.prepare('SELECT user_id, item_id, kind, value, at_ms FROM interactions ORDER BY seq').iterate() as Iterable<Row>) {
+      yield { userId: row.user_id, itemId: row.item_id, kind: row.kind as InteractionKind, value: row.value, atMs: row.at_ms };
+    }
+  }
 
   /** Appends all interactions and queues their users' profiles for a rebuild, in one transaction. */
   append(interactions: Interaction[]): void {
@@ -32,6 +46,7 @@ export class InteractionRepository {
       for (const i of interactions) insert.run(i.userId, i.itemId, i.kind, i.value, i.at.getTime());
       for (const userId of new Set(interactions.map((i) => i.userId))) queue.run(userId, now);
     });
+    this.version++;
   }
 
   /** Up to `limit` users waiting for a profile rebuild, oldest first, with when they were queued. */

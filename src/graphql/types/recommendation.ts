@@ -1,0 +1,44 @@
+import { Field, Float, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ItemType } from './objects.js';
+
+export enum RecommendationStrategyEnum {
+  BLENDED = 'BLENDED',
+  SEGMENT_POPULAR = 'SEGMENT_POPULAR',
+  SIMILAR_USERS = 'SIMILAR_USERS',
+  CONTENT = 'CONTENT',
+  POPULAR = 'POPULAR',
+}
+registerEnumType(RecommendationStrategyEnum, {
+  name: 'RecommendationStrategy',
+  valuesConfig: {
+    BLENDED: { description: 'Weighted reciprocal rank fusion of the other strategies (RECOMMEND_BLEND_WEIGHTS).' },
+    SEGMENT_POPULAR: { description: 'What the user\'s segment engages with, beyond overall popularity.' },
+    SIMILAR_USERS: { description: 'User-based collaborative filtering over neighbours found by vector search.' },
+    CONTENT: { description: 'Items near what the user liked (and away from what they disliked); near their profile when they liked nothing yet.' },
+    POPULAR: { description: 'What most users engage with (the baseline).' },
+  },
+});
+
+@InputType('ItemFilter')
+export class ItemFilterInputType {
+  @Field(() => [String], { nullable: true, description: 'Only items with at least one of these tags.' })
+  tags?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Never these items.' })
+  excludeIds?: string[] | null;
+}
+
+@ObjectType('Recommendation')
+export class RecommendationType {
+  @Field(() => ItemType)
+  item!: ItemType;
+
+  @Field(() => Float, { description: 'Higher is better; comparable within one answer only.' })
+  score!: number;
+
+  @Field(() => RecommendationStrategyEnum, { description: 'The strategy that produced it (for BLENDED: the one that contributed most).' })
+  strategy!: RecommendationStrategyEnum;
+
+  @Field(() => String, { description: 'Why, in words a person can read.' })
+  reason!: string;
+}

@@ -1,0 +1,306 @@
+import { badInput, notFound } from '../app/errors.js';
+import { validateId, validateLimit, type InputLimits } from '../app/validation.js';
+import type { InteractionRepository } from '../interactions/interaction-repository.js';
+import { itemFromRecord, type Item } from '../items/item.js';
+import type { MembershipService } from '../segmentation/membership-service.js';
+import type { Segment } from '../segmentation/segment.js';
+import { ITEMS, USERS } from '../store/collections.js';
+import type { Filter, VectorStore } from '../store/port.js';
+import { userFromRecord } from '../users/user.js';
+import { EngagementIndex, type UserEngagement } from './engagement-index.js';
+import type { ItemFilter, Recommendation, RecommendOptions, Strategy } from './recommendation.js';
+import { STRATEGIES } from './recommendation.js';
+import {
+  itemSetCosine,
+  neighbourScores,
+  popularScores,
+  reciprocalRankFusion,
+  segmentPopularScores,
+  type NeighbourItemScore,
+  type SegmentItemScore,
+} from './scoring.js';
+
+export interface RecommendationOptions {
+  /** Similar users fetched by vector search for SIMILAR_USERS. */
+  neighbours: number;
+  /** Share of the vector similarity in a neighbour's weight; the rest is the overlap of liked items. */
+  neighbourVectorWeight: number;
+  /** SEGMENT_POPULAR: share × lift^beta. */
+  segmentLiftExponent: number;
+  /** BLENDED: weight of each strategy in the rank fusion. */
+  blendWeights: Record<Exclude<Strategy, 'BLENDED'>, number>;
+  /** Candidates each strategy contributes to BLENDED. */
+  blendDepth: number;
+  /** How long a derived index may serve after interactions changed, in ms. */
+  indexMaxAgeMs: number;
+}
+
+/** A candidate with its strategy and the reason a person reads. */
+interface Candidate {
+  itemId: string;
+  score: number;
+  strategy: Strategy;
+  reason: (items: Map<string, Item>) => string;
+}
+
+/** Likes and purchases kept as positive examples for CONTENT (strongest first). */
+const MAX_EXAMPLES = 50;
+
+/**
+ * Ranked items for a user, with a reason for each. Strategies: SEGMENT_POPULAR (what the
+ * user's segment engages with beyond overall popularity), SIMILAR_USERS (user-based
+ * collaborative filtering over neighbours found by vector search), CONTENT (items near
+ * what the user liked; Qdrant's recommend API), POPULAR (the baseline) and BLENDED
+ * (weighted reciprocal rank fusion of the others).
+ */
+export class RecommendationService {
+  private index: { version: number; builtAt: number; value: EngagementIndex } | null = null;
+  private segmentCache = new Map<string, { version: number; scores: SegmentItemScore[] }>();
+
+  constructor(
+    private readonly store: VectorStore,
+    private readonly interactions: InteractionRepository,
+    private readonly memberships: MembershipService,
+    private readonly limits: InputLimits,
+    private readonly options: RecommendationOptions,
+  ) {}
+
+  async recommend(userId: string, options: RecommendOptions): Promise<Recommendation[]> {
+    validateId(userId, 'userId');
+    validateLimit(options.limit, 'limit', this.limits);
+    if (!STRATEGIES.includes(options.strategy)) throw badInput(`unknown strategy ${String(options.strategy)}`);
+    const filter = validateFilter(options.filter);
+    const [record] = await this.store.get(USERS, [userId], { withVector: true });
+    if (!record) throw notFound(`no user with id "${userId}"`, { id: userId });
+    const user = userFromRecord(record);
+    const index = this.engagementIndex();
+    const engagement = index.user(userId);
+    const exclude = new Set([...(options.includeSeen ? [] : engagement.seen), ...(filter.excludeIds ?? [])]);
+    const depth = Math.max(options.limit * 3, this.options.blendDepth);
+    const context = { userId, vector: record.vector!, engagement, exclude, depth, index, segment: null as Segment | null };
+
+    let candidates: Candidate[];
+    if (options.strategy === 'BLENDED') {
+      candidates = await this.blended(context, options.useSegments ?? true, user);
+    } else {
+      if (options.strategy === 'SEGMENT_POPULAR') context.segment = await this.memberships.segmentOf(user);
+      candidates = await this.single(options.strategy, context);
+    }
+    // Never empty while items exist: fill up with what is popular, then with any other items.
+    const answer = await this.materialize(candidates, options.limit, filter);
+    if (answer.length < options.limit) {
+      const taken = new Set([...exclude, ...answer.map((r) => r.item.id)]);
+      const fill = await this.materialize(this.popular({ ...context, exclude: taken }), options.limit - answer.length, filter);
+      if (answer.length + fill.length < options.limit) {
+        fill.push(...(await this.anyItems(new Set([...taken, ...fill.map((r) => r.item.id)]), options.limit - answer.length - fill.length, filter)));
+      }
+      // Filled-in items rank below the strategy's own, whatever their native scores.
+      const floor = answer.at(-1)?.score ?? 0;
+      const step = Math.max(Math.abs(floor), 1) * 1e-3;
+      fill.forEach((r, i) => answer.push({ ...r, score: floor - (i + 1) * step }));
+    }
+    return answer;
+  }
+
+  private async single(strategy: Exclude<Strategy, 'BLENDED'>, context: StrategyContext): Promise<Candidate[]> {
+    switch (strategy) {
+      case 'POPULAR':
+        return this.popular(context);
+      case 'SEGMENT_POPULAR':
+        return this.segmentPopular(context);
+      case 'SIMILAR_USERS':
+        return this.similarUsers(context);
+      case 'CONTENT':
+        return this.content(context);
+    }
+  }
+
+  private async blended(context: StrategyContext, useSegments: boolean, user: ReturnType<typeof userFromRecord>): Promise<Candidate[]> {
+    const weights = this.options.blendWeights;
+    if (useSegments && weights.SEGMENT_POPULAR > 0) context.segment = await this.memberships.segmentOf(user);
+    const parts: Array<{ name: Exclude<Strategy, 'BLENDED'>; candidates: Candidate[] }> = [];
+    for (const name of ['SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'] as const) {
+      if (weights[name] <= 0 || (name === 'SEGMENT_POPULAR' && !useSegments)) continue;
+      parts.push({ name, candidates: (await this.single(name, context)).slice(0, context.depth) });
+    }
+    const byStrategy = new Map(parts.map((p) => [p.name, new Map(p.candidates.map((c) => [c.itemId, c]))]));
+    const fused = reciprocalRankFusion(parts.map((p) => ({ name: p.name, weight: weights[p.name], items: p.candidates.map((c) => c.itemId) })));
+    return fused.map((f) => {
+      // The reason shown is the one of the strategy that contributed most.
+      const [best] = [...f.contributions].sort((a, b) => b[1] - a[1])[0]!;
+      const source = byStrategy.get(best as Exclude<Strategy, 'BLENDED'>)!.get(f.itemId)!;
+      return { itemId: f.itemId, score: f.score, strategy: source.strategy, reason: source.reason };
+    });
+  }
+
+  private popular(context: StrategyContext): Candidate[] {
+    return popularScores(context.index)
+      .filter((s) => !context.exclude.has(s.itemId))
+      .map((s) => ({
+        itemId: s.itemId,
+        score: s.score,
+        strategy: 'POPULAR' as const,
+        reason: () => `popular: ${s.users} ${s.users === 1 ? 'person' : 'people'} engaged with it`,
+      }));
+  }
+
+  private async segmentPopular(context: StrategyContext): Promise<Candidate[]> {
+    const segment = context.segment;
+    if (!segment) return [];
+    const scores = await this.segmentScores(segment, context.index);
+    return scores
+      .filter((s) => !context.exclude.has(s.itemId))
+      .map((s) => ({
+        itemId: s.itemId,
+        score: s.score,
+        strategy: 'SEGMENT_POPULAR' as const,
+        reason: () =>
+          `popular with '${segment.label}', your segment (${s.members} of its members, ${s.lift.toFixed(1)}× the usual rate)`,
+      }));
+  }
+
+  private async similarUsers(context: StrategyContext): Promise<Candidate[]> {
+    const hits = await this.store.search(USERS, context.vector, { limit: this.options.neighbours + 1 });
+    const alpha = this.options.neighbourVectorWeight;
+    const neighbours = hits
+      .filter((h) => h.id !== context.userId && Number.isFinite(h.score))
+      .map((h) => ({
+        userId: h.id,
+        weight: alpha * Math.max(0, h.score) + (1 - alpha) * itemSetCosine(context.engagement.positive, context.index.user(h.id).positive),
+      }));
+    return neighbourScores(context.index, neighbours)
+      .filter((s) => !context.exclude.has(s.itemId))
+      .map((s) => ({ itemId: s.itemId, score: s.score, strategy: 'SIMILAR_USERS' as const, reason: () => neighbourReason(s) }));
+  }
+
+  private async content(context: StrategyContext): Promise<Candidate[]> {
+    const positive = [...context.engagement.positive].sort((a, b) => b[1] - a[1]).slice(0, MAX_EXAMPLES).map(([id]) => id);
+    const negative = [...context.engagement.negative].slice(0, MAX_EXAMPLES);
+    const limit = Math.min(1000, context.depth + context.exclude.size);
+    if (positive.length === 0) {
+      // Cold start: items near what the user wrote.
+      const hits = await this.store.search(ITEMS, context.vector, { limit });
+      return hits
+        .filter((h) => !context.exclude.has(h.id) && Number.isFinite(h.score))
+        .map((h) => ({ itemId: h.id, score: h.score, strategy: 'CONTENT' as const, reason: () => 'close to what you wrote about yourself' }));
+    }
+    const hits = await this.store.recommend(ITEMS, { positive, negative, limit, withVector: true });
+    const examples = await this.store.get(ITEMS, positive, { withVector: true });
+    return hits
+      .filter((h) => !context.exclude.has(h.id) && Number.isFinite(h.score))
+      .map((h) => {
+        // Name the liked item nearest to this one.
+        let nearest = examples[0];
+        let best = -Infinity;
+        for (const e of examples) {
+          const s = dot(e.vector!, h.vector!);
+          if (s > best) [best, nearest] = [s, e];
+        }
+        const title = nearest ? itemFromRecord(nearest).title : 'items you liked';
+        const rating = nearest ? context.engagement.ratings.get(nearest.id) : undefined;
+        const how = rating !== undefined ? `which you rated ${rating} stars` : 'which you liked';
+        return { itemId: h.id, score: h.score, strategy: 'CONTENT' as const, reason: () => `close to ${title}, ${how}` };
+      });
+  }
+
+  /** Scores of a segment's items, cached until interactions change. */
+  private async segmentScores(segment: Segment, index: EngagementIndex): Promise<SegmentItemScore[]> {
+    const version = this.index?.version ?? -1;
+    const cached = this.segmentCache.get(segment.id);
+    if (cached && cached.version === version) return cached.scores;
+    const members: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.scroll(USERS, { filter: { must: [{ field: 'segmentIds', eq: segment.id }] }, limit: 5000, cursor });
+      for (const r of page.records) members.push(r.id);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const scores = segmentPopularScores(index, members, this.options.segmentLiftExponent);
+    if (this.segmentCache.size > 1000) this.segmentCache.clear();
+    this.segmentCache.set(segment.id, { version, scores });
+    return scores;
+  }
+
+  /** The engagement index, rebuilt when interactions changed and the current one is older than indexMaxAgeMs. */
+  private engagementIndex(): EngagementIndex {
+    const version = this.interactions.currentVersion();
+    const now = Date.now();
+    if (!this.index || (this.index.version !== version && now - this.index.builtAt >= this.options.indexMaxAgeMs)) {
+      this.index = { version, builtAt: now, value: EngagementIndex.build(this.interactions.scanAll()) };
+    }
+    return this.index.value;
+  }
+
+  /** Turns ranked candidates into recommendations with items, keeping those that pass the filter. */
+  private async materialize(candidates: Candidate[], limit: number, filter: ItemFilter): Promise<Recommendation[]> {
+    const out: Recommendation[] = [];
+    const tags = filter.tags && filter.tags.length > 0 ? new Set(filter.tags) : null;
+    const excluded = new Set(filter.excludeIds ?? []);
+    for (let start = 0; start < candidates.length && out.length < limit; start += 200) {
+      const chunk = candidates.slice(start, start + 200).filter((c) => !excluded.has(c.itemId));
+      const items = await this.itemsById(chunk.map((c) => c.itemId));
+      for (const c of chunk) {
+        const item = items.get(c.itemId);
+        if (!item || (tags && !item.tags.some((t) => tags.has(t)))) continue;
+        out.push({ item, score: c.score, strategy: c.strategy, reason: c.reason(items) });
+        if (out.length === limit) break;
+      }
+    }
+    return out;
+  }
+
+  /** Last resort when nothing else fills the list: any items (newest catalogue order is not tracked; store order). */
+  private async anyItems(exclude: Set<string>, limit: number, filter: ItemFilter): Promise<Recommendation[]> {
+    const storeFilter: Filter | undefined = filter.tags && filter.tags.length > 0 ? { must: [{ field: 'tags', in: filter.tags }] } : undefined;
+    const out: Recommendation[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.store.scroll(ITEMS, { limit: 500, cursor, ...(storeFilter && { filter: storeFilter }) });
+      for (const r of page.records) {
+        if (exclude.has(r.id)) continue;
+        out.push({ item: itemFromRecord(r), score: 0, strategy: 'POPULAR', reason: 'in the catalogue (no engagement recorded yet)' });
+        if (out.length === limit) return out;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  private async itemsById(ids: string[]): Promise<Map<string, Item>> {
+    const records = await this.store.get(ITEMS, ids);
+    return new Map(records.map((r) => [r.id, itemFromRecord(r)]));
+  }
+}
+
+interface StrategyContext {
+  userId: string;
+  vector: Float32Array;
+  engagement: UserEngagement;
+  exclude: Set<string>;
+  depth: number;
+  index: EngagementIndex;
+  segment: Segment | null;
+}
+
+function neighbourReason(s: NeighbourItemScore): string {
+  if (s.fiveStars > 0 && s.fiveStars * 2 >= s.supporters) {
+    return s.fiveStars === 1 ? 'a user like you rated it 5 stars' : `${s.fiveStars} users like you rated it 5 stars`;
+  }
+  return s.supporters === 1 ? 'a user like you liked it' : `${s.supporters} users like you liked it`;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+const MAX_FILTER_VALUES = 100;
+
+function validateFilter(filter: ItemFilter | null | undefined): ItemFilter {
+  if (!filter) return {};
+  if ((filter.tags?.length ?? 0) > MAX_FILTER_VALUES || (filter.excludeIds?.length ?? 0) > MAX_FILTER_VALUES * 10) {
+    throw badInput(`filter: at most ${MAX_FILTER_VALUES} tags and ${MAX_FILTER_VALUES * 10} excluded ids`);
+  }
+  return filter;
+}
