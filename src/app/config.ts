@@ -47,7 +47,11 @@ export const configSchema = z.object({
       return weights as Record<'VIEW' | 'CLICK' | 'LIKE' | 'RATING' | 'PURCHASE', number>;
     }),
   PROFILE_REFRESH_DELAY_MS: positiveInt(0, 600_000).default(500),
-  RECOMMEND_NEIGHBOURS: positiveInt(1, 1000).default(100),
+  RECOMMEND_NEIGHBOUR_POOL: positiveInt(1, 5000).default(300),
+  RECOMMEND_NEIGHBOURS: positiveInt(1, 5000).default(50),
+  RECOMMEND_NEIGHBOUR_VECTOR_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(1).default(0.2),
+  RECOMMEND_NEIGHBOUR_EXPONENT: z.coerce.number({ message: 'expected a number' }).min(0).max(10).default(1),
+  RECOMMEND_SEGMENT_LIFT_EXPONENT: z.coerce.number({ message: 'expected a number' }).min(0).max(2).default(0.25),
   RECOMMEND_BLEND_WEIGHTS: z
     .string()
     .default('SIMILAR_USERS=1,SEGMENT_POPULAR=0.5,CONTENT=0.2,POPULAR=0.2')

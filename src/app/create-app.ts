@@ -154,9 +154,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const memberships = new MembershipService(openStore, segmenter, limits);
     const segmentSearch = new SegmentSearchService(model, segmenter, limits);
     const recommendations = new RecommendationService(openStore, interactionRepository, memberships, limits, {
+      neighbourPool: config.RECOMMEND_NEIGHBOUR_POOL,
       neighbours: config.RECOMMEND_NEIGHBOURS,
-      neighbourVectorWeight: 0.5,
-      segmentLiftExponent: 0.5,
+      neighbourVectorWeight: config.RECOMMEND_NEIGHBOUR_VECTOR_WEIGHT,
+      neighbourExponent: config.RECOMMEND_NEIGHBOUR_EXPONENT,
+      segmentLiftExponent: config.RECOMMEND_SEGMENT_LIFT_EXPONENT,
       blendWeights: config.RECOMMEND_BLEND_WEIGHTS,
       blendDepth: 100,
       indexMaxAgeMs: 5000,

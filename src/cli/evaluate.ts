@@ -20,13 +20,8 @@ import { loadMovieLens, MovieLensFormatError, type MovieLensData } from '../eval
 import { formatDuration, PhaseProgress } from '../evaluation/progress.js';
 import { buildEvaluationSet, evaluateRecommender, type EvaluationRow, type EvaluationSet } from '../evaluation/protocol.js';
 import { formatTable } from '../evaluation/report.js';
-import type { Recommendation, RecommendOptions, Strategy } from '../recommendation/recommendation.js';
+import type { Strategy } from '../recommendation/recommendation.js';
 import type { SegmentationRun } from '../segmentation/run.js';
-
-/** What the evaluation needs of the service's recommender (RecommendationService satisfies it). */
-interface Recommender {
-  recommend(userId: string, options: RecommendOptions): Promise<Recommendation[]>;
-}
 
 interface BaselineSpec {
   id: string;
@@ -125,11 +120,6 @@ const selected = (() => {
 const baselines = selected.filter((s): s is BaselineSpec => s.kind === 'baseline');
 const serviceStrategies = selected.filter((s): s is ServiceSpec => s.kind === 'service');
 
-function recommenderOf(services: object): Recommender | null {
-  const candidate = (services as { recommendations?: Partial<Recommender> }).recommendations;
-  return candidate && typeof candidate.recommend === 'function' ? (candidate as Recommender) : null;
-}
-
 function chunks<T>(rows: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
@@ -138,12 +128,35 @@ function chunks<T>(rows: readonly T[], size: number): T[][] {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Cleans up the temporary service on Ctrl-C as well. */
+/** Waits for the promise, but at most ms (the timer also keeps the process alive meanwhile). */
+async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/**
+ * Removing the temporary service on Ctrl-C as well: the first signal freezes the evaluation
+ * (its next step never resolves), closes the service and deletes the data. Apollo Server
+ * re-raises the signal once it has stopped, so a repeat within 2 s is ignored; a later one
+ * (an impatient second Ctrl-C) exits at once.
+ */
 let cleanup: (() => Promise<void>) | null = null;
+let interruptedAt: number | null = null;
+const frozen = new Promise<never>(() => undefined);
+/** Awaited between steps: never returns once interrupted, so nothing touches a closing store. */
+const checkpoint = (): Promise<void> => (interruptedAt !== null ? frozen : Promise.resolve());
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
+    if (interruptedAt !== null) {
+      if (Date.now() - interruptedAt > 2000) process.exit(130);
+      return;
+    }
+    interruptedAt = Date.now();
     process.stderr.write(`\n${signal}: stopping and removing the temporary data\n`);
-    void (cleanup ?? (() => Promise.resolve()))().finally(() => process.exit(130));
+    void (cleanup ?? (() => Promise.resolve()))()
+      .catch((error: unknown) => process.stderr.write(`cleanup failed: ${error instanceof Error ? error.message : String(error)}\n`))
+      .finally(() => process.exit(130));
   });
 }
 
@@ -169,13 +182,14 @@ async function runService(
 ): Promise<ServiceReport> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'segmentql-eval-'));
   let app: App | null = null;
-  let cleaned = false;
-  cleanup = async () => {
-    if (cleaned) return;
-    cleaned = true;
-    await app?.close().catch(() => undefined);
-    await rm(dataDir, { recursive: true, force: true });
-  };
+  let cleaning: Promise<void> | null = null;
+  cleanup = () =>
+    (cleaning ??= (async () => {
+      // On a signal Apollo Server stops itself too, and app.close() can then wait forever:
+      // the temporary data is removed either way.
+      if (app) await settleWithin(app.close().catch(() => undefined), 5000);
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 3 });
+    })());
   try {
     progress.start('starting the service');
     const maxBatch = 10_000;
@@ -189,16 +203,19 @@ async function runService(
         LOG_LEVEL: 'warn',
         MAX_BATCH_SIZE: String(maxBatch),
         MAX_RESULT_LIMIT: '2000',
+        // Tuning knobs pass through from the environment (e.g. RECOMMEND_NEIGHBOURS=80 npm run eval).
+        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => /^(RECOMMEND_|PROFILE_|INTERACTION_WEIGHTS)/.test(key))),
       }),
     );
     progress.end(`ready, data in ${dataDir}`);
-    const recommender = recommenderOf(app.services);
+    const recommender = app.services.recommendations;
 
     // Small batches for items and users so the bar moves while they are embedded.
     const ingest = async (what: string, total: number, batches: Array<() => Promise<unknown>>, sizes: number[]) => {
       progress.start(`ingesting ${total} ${what}`);
       let done = 0;
       for (const [i, batch] of batches.entries()) {
+        await checkpoint();
         await batch();
         done += sizes[i]!;
         progress.update(done / total, `${done}/${total}`);
@@ -223,6 +240,7 @@ async function runService(
     let run: SegmentationRun | null = started;
     while (run && run.status !== 'SUCCEEDED' && run.status !== 'FAILED' && run.status !== 'CANCELLED') {
       await sleep(200);
+      await checkpoint();
       run = app.services.segmentation.getRun(started.id);
       if (run) {
         const detail = [run.phase, run.userCount !== null ? `${run.userCount} users` : null, run.k !== null ? `k=${run.k}` : null, run.iteration !== null ? `iteration ${run.iteration}` : null];
@@ -238,16 +256,15 @@ async function runService(
       `k = ${run.k}, silhouette ${run.metrics?.silhouette.toFixed(3) ?? 'n/a'}, sizes ${segments.map((s) => s.size).join('/')}`,
     );
 
-    if (!recommender) {
-      progress.note('the service has no recommendations yet (app.services.recommendations is missing): its rows are left out');
-    } else {
-      for (const spec of serviceStrategies) {
-        const recommend = async (userId: string, k: number) =>
-          (await recommender.recommend(userId, { limit: k, strategy: spec.strategy, useSegments: spec.useSegments })).map((r) => r.item.id);
-        // One untimed call first, so building derived indexes is not charged to the first user.
-        await recommend(set.users[0]!, top).catch(() => undefined);
-        rows.push(await evaluateWithProgress(spec.name, 'service', recommend, set, progress));
-      }
+    for (const spec of serviceStrategies) {
+      const recommend = async (userId: string, k: number) => {
+        await checkpoint();
+        const recommendations = await recommender.recommend(userId, { limit: k, strategy: spec.strategy, useSegments: spec.useSegments });
+        return recommendations.map((r) => r.item.id);
+      };
+      // One untimed call first, so building derived indexes is not charged to the first user.
+      await recommend(set.users[0]!, top).catch(() => undefined);
+      rows.push(await evaluateWithProgress(spec.name, 'service', recommend, set, progress));
     }
     return {
       dataDir,
@@ -263,6 +280,7 @@ async function runService(
       },
     };
   } finally {
+    await checkpoint();
     await cleanup();
     cleanup = null;
   }
@@ -336,7 +354,8 @@ async function main(): Promise<void> {
   };
   await mkdir(path.dirname(outFile), { recursive: true });
   await writeFile(outFile, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\nwrote ${path.relative(process.cwd(), outFile) || outFile}\n`);
+  const relative = path.relative(process.cwd(), outFile);
+  process.stdout.write(`\nwrote ${relative.startsWith('..') || path.isAbsolute(relative) ? outFile : relative}\n`);
 }
 
 main().then(

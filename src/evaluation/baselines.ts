@@ -120,7 +120,7 @@ export class UserKnnRanker implements Ranker {
 
   constructor(ratings: Iterable<Rating>, options: UserKnnOptions = {}) {
     this.neighbours = options.neighbours ?? 50;
-    this.name = `user-kNN (cosine, ${this.neighbours} neighbours)`;
+    this.name = `user-kNN (${this.neighbours} neighbours)`;
     const itemIndex = new Map<string, number>();
     const pairs = new Set<string>();
     for (const r of ratings) {

@@ -17,9 +17,30 @@ export function engagementWeight(kind: InteractionKind, value: number | null): n
   }
 }
 
+/**
+ * How strongly an interaction says the user is into an item at all (0..1): any rating
+ * means they watched or bought it, a high one more so. Used by collaborative filtering,
+ * where having engaged is itself the strongest signal.
+ */
+export function affinityWeight(kind: InteractionKind, value: number | null): number {
+  switch (kind) {
+    case 'RATING':
+      return value === null ? 0.5 : Math.min(1, Math.max(0.1, value / 5));
+    case 'PURCHASE':
+    case 'LIKE':
+      return 1;
+    case 'CLICK':
+      return 0.5;
+    case 'VIEW':
+      return 0.3;
+  }
+}
+
 export interface UserEngagement {
   /** Every item the user interacted with (for "already seen"). */
   seen: Set<string>;
+  /** Every item with the user's strongest affinity (0..1) to it. */
+  affinity: Map<string, number>;
   /** Items with a positive weight, the user's strongest signal per item. */
   positive: Map<string, number>;
   /** Items the user disliked (rated 2 or less). */
@@ -36,7 +57,7 @@ export interface UserEngagement {
  */
 export class EngagementIndex {
   readonly users = new Map<string, UserEngagement>();
-  /** Distinct users with positive engagement per item. */
+  /** Distinct users who engaged with each item at all. */
   readonly popularity = new Map<string, number>();
 
   static build(rows: Iterable<{ userId: string; itemId: string; kind: InteractionKind; value: number | null }>): EngagementIndex {
@@ -44,10 +65,11 @@ export class EngagementIndex {
     for (const row of rows) {
       let user = index.users.get(row.userId);
       if (!user) {
-        user = { seen: new Set(), positive: new Map(), negative: new Set(), ratings: new Map() };
+        user = { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map() };
         index.users.set(row.userId, user);
       }
       user.seen.add(row.itemId);
+      user.affinity.set(row.itemId, Math.max(affinityWeight(row.kind, row.value), user.affinity.get(row.itemId) ?? 0));
       const weight = engagementWeight(row.kind, row.value);
       if (weight > 0) user.positive.set(row.itemId, Math.max(weight, user.positive.get(row.itemId) ?? 0));
       if (row.kind === 'RATING' && row.value !== null) {
@@ -57,12 +79,12 @@ export class EngagementIndex {
     }
     for (const user of index.users.values()) {
       for (const item of user.negative) if (user.positive.has(item)) user.negative.delete(item);
-      for (const item of user.positive.keys()) index.popularity.set(item, (index.popularity.get(item) ?? 0) + 1);
+      for (const item of user.seen) index.popularity.set(item, (index.popularity.get(item) ?? 0) + 1);
     }
     return index;
   }
 
   user(id: string): UserEngagement {
-    return this.users.get(id) ?? { seen: new Set(), positive: new Map(), negative: new Set(), ratings: new Map() };
+    return this.users.get(id) ?? { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map() };
   }
 }

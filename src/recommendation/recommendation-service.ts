@@ -21,10 +21,14 @@ import {
 } from './scoring.js';
 
 export interface RecommendationOptions {
-  /** Similar users fetched by vector search for SIMILAR_USERS. */
+  /** Candidate neighbours fetched by vector search for SIMILAR_USERS. */
+  neighbourPool: number;
+  /** Neighbours kept (the most similar of the pool). */
   neighbours: number;
-  /** Share of the vector similarity in a neighbour's weight; the rest is the overlap of liked items. */
+  /** Share of the vector similarity in a neighbour's similarity; the rest is the overlap of engaged items. */
   neighbourVectorWeight: number;
+  /** A neighbour's weight is its similarity to this power (above 1 favours the closest). */
+  neighbourExponent: number;
   /** SEGMENT_POPULAR: share × lift^beta. */
   segmentLiftExponent: number;
   /** BLENDED: weight of each strategy in the rank fusion. */
@@ -160,14 +164,17 @@ export class RecommendationService {
   }
 
   private async similarUsers(context: StrategyContext): Promise<Candidate[]> {
-    const hits = await this.store.search(USERS, context.vector, { limit: this.options.neighbours + 1 });
-    const alpha = this.options.neighbourVectorWeight;
+    // Candidates by vector search, re-weighted by how much of what they engaged with the user shares.
+    const hits = await this.store.search(USERS, context.vector, { limit: this.options.neighbourPool + 1 });
+    const { neighbourVectorWeight: alpha, neighbourExponent: power } = this.options;
     const neighbours = hits
       .filter((h) => h.id !== context.userId && Number.isFinite(h.score))
-      .map((h) => ({
-        userId: h.id,
-        weight: alpha * Math.max(0, h.score) + (1 - alpha) * itemSetCosine(context.engagement.positive, context.index.user(h.id).positive),
-      }));
+      .map((h) => {
+        const similarity = alpha * Math.max(0, h.score) + (1 - alpha) * itemSetCosine(context.engagement.seen, context.index.user(h.id).seen);
+        return { userId: h.id, weight: similarity ** power };
+      })
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, this.options.neighbours);
     return neighbourScores(context.index, neighbours)
       .filter((s) => !context.exclude.has(s.itemId))
       .map((s) => ({ itemId: s.itemId, score: s.score, strategy: 'SIMILAR_USERS' as const, reason: () => neighbourReason(s) }));

@@ -14,13 +14,13 @@ export function ranked<T extends ItemScore>(scores: Iterable<T>): T[] {
   return [...scores].sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
 }
 
-/** Global popularity: distinct users with positive engagement. */
+/** Global popularity: distinct users who engaged with the item. */
 export function popularScores(index: EngagementIndex): Array<ItemScore & { users: number }> {
   return ranked([...index.popularity].map(([itemId, users]) => ({ itemId, score: users, users })));
 }
 
 export interface SegmentItemScore extends ItemScore {
-  /** Members who engaged positively. */
+  /** Members who engaged with it. */
   members: number;
   /** members / segment size. */
   share: number;
@@ -39,7 +39,7 @@ export function segmentPopularScores(index: EngagementIndex, memberIds: Iterable
     size++;
     const user = index.users.get(id);
     if (!user) continue;
-    for (const item of user.positive.keys()) counts.set(item, (counts.get(item) ?? 0) + 1);
+    for (const item of user.seen) counts.set(item, (counts.get(item) ?? 0) + 1);
   }
   const population = Math.max(1, index.users.size);
   const out: SegmentItemScore[] = [];
@@ -64,13 +64,13 @@ export interface NeighbourItemScore extends ItemScore {
   fiveStars: number;
 }
 
-/** User-based collaborative filtering: Σ over neighbours of weight × their engagement with the item. */
+/** User-based collaborative filtering: Σ over neighbours of weight × their affinity to the item. */
 export function neighbourScores(index: EngagementIndex, neighbours: readonly Neighbour[]): NeighbourItemScore[] {
   const scores = new Map<string, NeighbourItemScore>();
   for (const { userId, weight } of neighbours) {
     const user = index.users.get(userId);
     if (!user || weight <= 0) continue;
-    for (const [itemId, engagement] of user.positive) {
+    for (const [itemId, engagement] of user.affinity) {
       let entry = scores.get(itemId);
       if (!entry) scores.set(itemId, (entry = { itemId, score: 0, supporters: 0, fiveStars: 0 }));
       entry.score += weight * engagement;
@@ -81,8 +81,8 @@ export function neighbourScores(index: EngagementIndex, neighbours: readonly Nei
   return ranked(scores.values());
 }
 
-/** Cosine similarity of two users' positive item sets (binary). */
-export function itemSetCosine(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+/** Cosine similarity of two users' item sets (binary). */
+export function itemSetCosine(a: ReadonlySet<string> | ReadonlyMap<string, unknown>, b: ReadonlySet<string> | ReadonlyMap<string, unknown>): number {
   if (a.size === 0 || b.size === 0) return 0;
   const [small, large] = a.size < b.size ? [a, b] : [b, a];
   let shared = 0;

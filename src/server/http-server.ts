@@ -92,6 +92,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     schema,
     formatError,
     introspection: true,
+    // main.ts owns SIGINT/SIGTERM and closes everything in order; Apollo's own handlers would stop it first.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
