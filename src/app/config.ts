@@ -49,12 +49,14 @@ export const configSchema = z.object({
   PROFILE_REFRESH_DELAY_MS: positiveInt(0, 600_000).default(500),
   RECOMMEND_NEIGHBOUR_POOL: positiveInt(1, 5000).default(300),
   RECOMMEND_NEIGHBOURS: positiveInt(1, 5000).default(50),
-  RECOMMEND_NEIGHBOUR_VECTOR_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(1).default(0.2),
-  RECOMMEND_NEIGHBOUR_EXPONENT: z.coerce.number({ message: 'expected a number' }).min(0).max(10).default(1),
+  RECOMMEND_NEIGHBOUR_VECTOR_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(1).default(0),
+  RECOMMEND_NEIGHBOUR_EXPONENT: z.coerce.number({ message: 'expected a number' }).min(0).max(10).default(2),
+  RECOMMEND_BLEND_METHOD: z.enum(['RANK', 'SCORE']).default('SCORE'),
+  RECOMMEND_BLEND_RANK_CONSTANT: z.coerce.number({ message: 'expected a number' }).min(0).max(1000).default(60),
   RECOMMEND_SEGMENT_LIFT_EXPONENT: z.coerce.number({ message: 'expected a number' }).min(0).max(2).default(0.25),
   RECOMMEND_BLEND_WEIGHTS: z
     .string()
-    .default('SIMILAR_USERS=1,SEGMENT_POPULAR=0.5,CONTENT=0.2,POPULAR=0.2')
+    .default('SIMILAR_USERS=1,SEGMENT_POPULAR=0.05,CONTENT=0.02,POPULAR=0')
     .transform((value, ctx) => {
       const weights: Record<string, number> = { SIMILAR_USERS: 0, SEGMENT_POPULAR: 0, CONTENT: 0, POPULAR: 0 };
       for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {

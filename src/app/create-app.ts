@@ -161,6 +161,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       segmentLiftExponent: config.RECOMMEND_SEGMENT_LIFT_EXPONENT,
       blendWeights: config.RECOMMEND_BLEND_WEIGHTS,
       blendDepth: 100,
+      blendMethod: config.RECOMMEND_BLEND_METHOD,
+      blendRankConstant: config.RECOMMEND_BLEND_RANK_CONSTANT,
       indexMaxAgeMs: 5000,
     });
     const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, segmentSearch, recommendations, limits };

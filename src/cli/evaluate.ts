@@ -58,7 +58,7 @@ const USAGE = `usage: npm run eval -- [--dataset DIR] [--out FILE] [--k N | --k-
   --dataset DIR     MovieLens 100k folder (u.item, u.user, u.genre, ua.base, ua.test);
                     default ../shared/datasets/movielens-100k
   --out FILE        JSON results; default eval-results/movielens-100k.json
-  --k N             segments for the recluster (default 8); or --k-min/--k-max to choose k
+  --k N             segments for the recluster (default 20); or --k-min/--k-max to choose k
   --seed N          seed of the recluster and of the random baseline (default 1)
   --users N         evaluate only the first N eligible users (quick runs; ingest is unchanged)
   --strategies LIST comma-separated, any of: ${ALL.map((s) => s.id).join(', ')}
@@ -107,7 +107,7 @@ const kRange =
     ? { min: intFlag('k-min', values['k-min'] ?? '2', 2)!, max: intFlag('k-max', values['k-max'] ?? '12', 2)! }
     : null;
 if (kRange && values.k !== undefined) fail('give either --k or --k-min/--k-max, not both');
-const segmentsK = kRange ? null : (intFlag('k', values.k, 2) ?? 8);
+const segmentsK = kRange ? null : (intFlag('k', values.k, 2) ?? 20);
 
 const selected = (() => {
   if (!values.strategies) return ALL;

@@ -13,6 +13,7 @@ import { STRATEGIES } from './recommendation.js';
 import {
   itemSetCosine,
   neighbourScores,
+  normalisedScoreFusion,
   popularScores,
   reciprocalRankFusion,
   segmentPopularScores,
@@ -35,6 +36,10 @@ export interface RecommendationOptions {
   blendWeights: Record<Exclude<Strategy, 'BLENDED'>, number>;
   /** Candidates each strategy contributes to BLENDED. */
   blendDepth: number;
+  /** RANK: reciprocal rank fusion; SCORE: CombSUM of scores normalised by each list's best. */
+  blendMethod: 'RANK' | 'SCORE';
+  /** The k of reciprocal rank fusion, weight / (k + rank): smaller k lets the top ranks count more. */
+  blendRankConstant: number;
   /** How long a derived index may serve after interactions changed, in ms. */
   indexMaxAgeMs: number;
 }
@@ -120,15 +125,27 @@ export class RecommendationService {
   }
 
   private async blended(context: StrategyContext, useSegments: boolean, user: ReturnType<typeof userFromRecord>): Promise<Candidate[]> {
-    const weights = this.options.blendWeights;
-    if (useSegments && weights.SEGMENT_POPULAR > 0) context.segment = await this.memberships.segmentOf(user);
+    if (useSegments) context.segment = await this.memberships.segmentOf(user);
+    // Segment popularity refines global popularity: without a segment (or with segments
+    // turned off) global popularity takes its weight.
+    const weights = { ...this.options.blendWeights };
+    if (!context.segment) {
+      weights.POPULAR += weights.SEGMENT_POPULAR;
+      weights.SEGMENT_POPULAR = 0;
+    }
     const parts: Array<{ name: Exclude<Strategy, 'BLENDED'>; candidates: Candidate[] }> = [];
     for (const name of ['SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'] as const) {
-      if (weights[name] <= 0 || (name === 'SEGMENT_POPULAR' && !useSegments)) continue;
+      if (weights[name] <= 0) continue;
       parts.push({ name, candidates: (await this.single(name, context)).slice(0, context.depth) });
     }
     const byStrategy = new Map(parts.map((p) => [p.name, new Map(p.candidates.map((c) => [c.itemId, c]))]));
-    const fused = reciprocalRankFusion(parts.map((p) => ({ name: p.name, weight: weights[p.name], items: p.candidates.map((c) => c.itemId) })));
+    const fused =
+      this.options.blendMethod === 'SCORE'
+        ? normalisedScoreFusion(parts.map((p) => ({ name: p.name, weight: weights[p.name], items: p.candidates })))
+        : reciprocalRankFusion(
+            parts.map((p) => ({ name: p.name, weight: weights[p.name], items: p.candidates.map((c) => c.itemId) })),
+            this.options.blendRankConstant,
+          );
     return fused.map((f) => {
       // The reason shown is the one of the strategy that contributed most.
       const [best] = [...f.contributions].sort((a, b) => b[1] - a[1])[0]!;
@@ -166,7 +183,9 @@ export class RecommendationService {
   private async similarUsers(context: StrategyContext): Promise<Candidate[]> {
     // Candidates by vector search, re-weighted by how much of what they engaged with the user shares.
     const hits = await this.store.search(USERS, context.vector, { limit: this.options.neighbourPool + 1 });
-    const { neighbourVectorWeight: alpha, neighbourExponent: power } = this.options;
+    const power = this.options.neighbourExponent;
+    // Without interactions there is no overlap to measure: the vector similarity decides (cold start).
+    const alpha = context.engagement.seen.size === 0 ? 1 : this.options.neighbourVectorWeight;
     const neighbours = hits
       .filter((h) => h.id !== context.userId && Number.isFinite(h.score))
       .map((h) => {

@@ -113,3 +113,23 @@ export function reciprocalRankFusion(lists: ReadonlyArray<{ name: string; weight
   }
   return ranked(fused.values());
 }
+
+/**
+ * CombSUM fusion (Fox & Shaw): score = Σ weight × score / (the list's best score), so each
+ * list counts by how strongly it prefers an item, not only by position.
+ */
+export function normalisedScoreFusion(lists: ReadonlyArray<{ name: string; weight: number; items: readonly ItemScore[] }>): FusedScore[] {
+  const fused = new Map<string, FusedScore>();
+  for (const list of lists) {
+    const top = list.items[0]?.score ?? 0;
+    if (list.weight <= 0 || top <= 0) continue;
+    for (const { itemId, score } of list.items) {
+      const contribution = (list.weight * Math.max(0, score)) / top;
+      let entry = fused.get(itemId);
+      if (!entry) fused.set(itemId, (entry = { itemId, score: 0, contributions: new Map() }));
+      entry.score += contribution;
+      entry.contributions.set(list.name, (entry.contributions.get(list.name) ?? 0) + contribution);
+    }
+  }
+  return ranked(fused.values());
+}
