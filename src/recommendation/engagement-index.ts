@@ -39,7 +39,7 @@ export function affinityWeight(kind: InteractionKind, value: number | null): num
 export interface UserEngagement {
   /** Every item the user interacted with (for "already seen"). */
   seen: Set<string>;
-  /** Every item with the user's strongest affinity (0..1) to it. */
+  /** Every item not disliked, with the user's strongest affinity (0..1) to it. */
   affinity: Map<string, number>;
   /** Items with a positive weight, the user's strongest signal per item. */
   positive: Map<string, number>;
@@ -78,7 +78,11 @@ export class EngagementIndex {
       }
     }
     for (const user of index.users.values()) {
-      for (const item of user.negative) if (user.positive.has(item)) user.negative.delete(item);
+      for (const item of user.negative) {
+        if (user.positive.has(item)) user.negative.delete(item);
+        // A dislike is no reason to recommend an item, nor to call two users alike.
+        else user.affinity.delete(item);
+      }
       for (const item of user.seen) index.popularity.set(item, (index.popularity.get(item) ?? 0) + 1);
     }
     return index;

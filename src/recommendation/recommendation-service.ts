@@ -185,11 +185,11 @@ export class RecommendationService {
     const hits = await this.store.search(USERS, context.vector, { limit: this.options.neighbourPool + 1 });
     const power = this.options.neighbourExponent;
     // Without interactions there is no overlap to measure: the vector similarity decides (cold start).
-    const alpha = context.engagement.seen.size === 0 ? 1 : this.options.neighbourVectorWeight;
+    const alpha = context.engagement.affinity.size === 0 ? 1 : this.options.neighbourVectorWeight;
     const neighbours = hits
       .filter((h) => h.id !== context.userId && Number.isFinite(h.score))
       .map((h) => {
-        const similarity = alpha * Math.max(0, h.score) + (1 - alpha) * itemSetCosine(context.engagement.seen, context.index.user(h.id).seen);
+        const similarity = alpha * Math.max(0, h.score) + (1 - alpha) * itemSetCosine(context.engagement.affinity, context.index.user(h.id).affinity);
         return { userId: h.id, weight: similarity ** power };
       })
       .sort((a, b) => b.weight - a.weight)
