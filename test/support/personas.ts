@@ -32,7 +32,7 @@ export interface PersonaData {
   truth: number[];
 }
 
-export function personaData(perPersona: number, seed = 1, personas = PERSONAS.length): PersonaData {
+export function personaData(perPersona: number, seed = 1, personas: number = PERSONAS.length): PersonaData {
   const random = prng(seed);
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const data: PersonaData = { users: [], items: [], interactions: [], truth: [] };
