@@ -98,6 +98,20 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        // Over HTTP a subscription would run as a query and fail obscurely: say where it belongs.
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation }) {
+              if (operation?.operation === 'subscription') {
+                throw new GraphQLError(`subscriptions run over WebSocket (graphql-ws) at ${GRAPHQL_PATH}, not over HTTP`, {
+                  extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+                });
+              }
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();

@@ -87,6 +87,13 @@ describe('bad input', () => {
     expect(codeOf(res)).toBe('BAD_USER_INPUT');
   });
 
+  it('points subscriptions sent over HTTP to the WebSocket endpoint', async () => {
+    const res = await server.gql(`subscription { reclusterCompleted { id } }`);
+    expect(res.status).toBe(400);
+    expect(codeOf(res)).toBe('BAD_REQUEST');
+    expect(res.errors![0]!.message).toMatch(/WebSocket/);
+  });
+
   it('answers malformed JSON and oversized bodies with JSON errors and keeps serving', async () => {
     const malformed = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
     expect(malformed.status).toBe(400);
