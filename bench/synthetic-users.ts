@@ -2,6 +2,8 @@
  * Deterministic synthetic users for benchmarks: each user writes a few sentences drawn
  * from one of several themes, so clustering has structure to find.
  */
+import { Random } from '../src/clustering/random.js';
+
 const THEMES: string[][] = [
   ['space', 'galaxy', 'rocket', 'astronaut', 'planet', 'alien', 'starship', 'telescope', 'orbit', 'science', 'fiction', 'robot'],
   ['vegan', 'recipe', 'pasta', 'curry', 'baking', 'bread', 'vegetables', 'kitchen', 'spices', 'soup', 'salad', 'tofu'],
@@ -14,17 +16,6 @@ const THEMES: string[][] = [
 ];
 const FILLERS = ['i', 'love', 'my', 'and', 'every', 'weekend', 'about', 'the', 'with', 'friends', 'really', 'enjoy'];
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same users on every machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticUser {
   id: string;
@@ -34,7 +25,8 @@ export interface SyntheticUser {
 }
 
 export function syntheticUsers(count: number, seed = 1, offset = 0): SyntheticUser[] {
-  const random = prng(seed + offset);
+  const generator = new Random(seed + offset);
+  const random = () => generator.next();
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
   return Array.from({ length: count }, (_, i) => {
     const theme = Math.floor(random() * THEMES.length);

@@ -2,6 +2,7 @@
  * Users generated from planted personas: each persona has its own vocabulary, attributes
  * and items, so a segmentation that works recovers the personas.
  */
+import { Random } from '../../src/clustering/random.js';
 export const PERSONAS = [
   { name: 'space', words: ['space', 'galaxy', 'rocket', 'astronaut', 'planet', 'alien', 'starship', 'telescope', 'orbit', 'nebula'], occupation: 'engineer' },
   { name: 'cooking', words: ['recipe', 'pasta', 'curry', 'baking', 'bread', 'vegetables', 'kitchen', 'spices', 'soup', 'salad'], occupation: 'chef' },
@@ -13,16 +14,6 @@ export const PERSONAS = [
 
 const FILLERS = ['i', 'love', 'my', 'and', 'every', 'weekend', 'about', 'the', 'with', 'friends', 'really', 'good'];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface PersonaData {
   users: Array<{ id: string; text: string; attributes: Record<string, string | number> }>;
@@ -33,7 +24,8 @@ export interface PersonaData {
 }
 
 export function personaData(perPersona: number, seed = 1, personas: number = PERSONAS.length): PersonaData {
-  const random = prng(seed);
+  const generator = new Random(seed);
+  const random = () => generator.next();
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
   const data: PersonaData = { users: [], items: [], interactions: [], truth: [] };
   for (let p = 0; p < personas; p++) {
