@@ -175,10 +175,17 @@ describe('segmentation quality and runs (planted personas)', () => {
     expect(res.data!.user.segment).not.toBeNull();
   });
 
-  it('cancels a run and leaves the previous segments answering', async () => {
+  it('refuses a second run while one runs, cancels it, and leaves the previous segments answering', async () => {
+    // Enough users that the slow reference algorithm over 19 values of k is surely still running.
+    for (let batch = 0; batch < 2; batch++) {
+      const users = Array.from({ length: 1000 }, (_, i) => ({ id: `filler-${batch}-${i}`, text: `filler user ${i} likes ${['jazz', 'bread', 'stocks'][i % 3]}` }));
+      await server.gql(`mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count } }`, { users });
+    }
     const before = await server.gql<{ activeSegmentationRun: { id: string }; segments: Array<{ id: string }> }>(`{ activeSegmentationRun { id } segments { id } }`);
     const started = await server.gql<{ recluster: { id: string } }>(`mutation { recluster(input: { kRange: { min: 2, max: 20 }, seed: 4, algorithm: KMEANS_REFERENCE }) { id } }`);
     const id = started.data!.recluster.id;
+    const second = await server.gql(`mutation { recluster(input: { k: 3 }) { id } }`);
+    expect(second.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', runId: id });
     const cancelled = await server.gql<{ cancelRun: { status: string } }>(`mutation { cancelRun(id: "${id}") { status } }`);
     expect(cancelled.data!.cancelRun.status).toBe('CANCELLED');
     const again = await server.gql(`mutation { cancelRun(id: "${id}") { status } }`);
