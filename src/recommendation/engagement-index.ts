@@ -47,6 +47,8 @@ export interface UserEngagement {
   negative: Set<string>;
   /** The best rating given per item, for reasons ("rated it 5 stars"). */
   ratings: Map<string, number>;
+  /** The strongest kind of positive interaction per item, for reasons ("which you bought"). */
+  kinds: Map<string, InteractionKind>;
 }
 
 /**
@@ -65,13 +67,16 @@ export class EngagementIndex {
     for (const row of rows) {
       let user = index.users.get(row.userId);
       if (!user) {
-        user = { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map() };
+        user = { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map(), kinds: new Map() };
         index.users.set(row.userId, user);
       }
       user.seen.add(row.itemId);
       user.affinity.set(row.itemId, Math.max(affinityWeight(row.kind, row.value), user.affinity.get(row.itemId) ?? 0));
       const weight = engagementWeight(row.kind, row.value);
-      if (weight > 0) user.positive.set(row.itemId, Math.max(weight, user.positive.get(row.itemId) ?? 0));
+      if (weight > (user.positive.get(row.itemId) ?? 0)) {
+        user.positive.set(row.itemId, weight);
+        user.kinds.set(row.itemId, row.kind);
+      }
       if (row.kind === 'RATING' && row.value !== null) {
         user.ratings.set(row.itemId, Math.max(row.value, user.ratings.get(row.itemId) ?? -Infinity));
         if (row.value <= 2) user.negative.add(row.itemId);
@@ -89,6 +94,6 @@ export class EngagementIndex {
   }
 
   user(id: string): UserEngagement {
-    return this.users.get(id) ?? { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map() };
+    return this.users.get(id) ?? { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map(), kinds: new Map() };
   }
 }

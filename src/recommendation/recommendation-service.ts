@@ -223,8 +223,7 @@ export class RecommendationService {
           if (s > best) [best, nearest] = [s, e];
         }
         const title = nearest ? itemFromRecord(nearest).title : 'items you liked';
-        const rating = nearest ? context.engagement.ratings.get(nearest.id) : undefined;
-        const how = rating !== undefined ? `which you rated ${rating} stars` : 'which you liked';
+        const how = nearest ? howEngaged(context.engagement, nearest.id) : 'which you liked';
         return { itemId: h.id, score: h.score, strategy: 'CONTENT' as const, reason: () => `close to ${title}, ${how}` };
       });
   }
@@ -313,6 +312,21 @@ function neighbourReason(s: NeighbourItemScore): string {
     return s.fiveStars === 1 ? 'a user like you rated it 5 stars' : `${s.fiveStars} users like you rated it 5 stars`;
   }
   return s.supporters === 1 ? 'a user like you liked it' : `${s.supporters} users like you liked it`;
+}
+
+/** "which you rated 5 stars" / "which you bought" / "which you liked" / "which you viewed". */
+function howEngaged(engagement: UserEngagement, itemId: string): string {
+  switch (engagement.kinds.get(itemId)) {
+    case 'RATING':
+      return `which you rated ${engagement.ratings.get(itemId)} stars`;
+    case 'PURCHASE':
+      return 'which you bought';
+    case 'CLICK':
+    case 'VIEW':
+      return 'which you viewed';
+    default:
+      return 'which you liked';
+  }
 }
 
 function dot(a: Float32Array, b: Float32Array): number {

@@ -32,6 +32,7 @@ describe('engagement index', () => {
     expect([...a.negative]).toEqual(['z']);
     expect(index.user('c').positive.has('z')).toBe(false);
     expect(Object.fromEntries(a.affinity)).toEqual({ x: 1, y: 0.8 });
+    expect(Object.fromEntries(index.user('b').kinds)).toEqual({ x: 'LIKE', w: 'VIEW' });
     expect(Object.fromEntries(index.popularity)).toEqual({ x: 2, y: 2, z: 2, w: 1 });
     expect(index.user('nobody').seen.size).toBe(0);
   });
