@@ -20,6 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchPopulation } from './population.js';
 import { kmeans as mlKmeans } from 'ml-kmeans';
 import { adjustedRandIndex } from '../src/clustering/ari.js';
 import { makeBlobs } from '../src/clustering/blobs.js';
@@ -28,6 +29,8 @@ import { fmt } from './stats.js';
 
 const { values } = parseArgs({
   options: {
+    'skip-recluster': { type: 'boolean', default: false },
+    'recluster-users': { type: 'string', default: '100000' },
     sizes: { type: 'string', default: '50000,100000' },
     d: { type: 'string', default: '384' },
     k: { type: 'string', default: '16' },
@@ -169,3 +172,10 @@ for (const t of table) log(line(t));
 log('');
 for (const note of notes) log(note);
 log(`peak RSS of this process: ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MiB`);
+
+// The whole recluster through the service (scroll + cluster + metrics + portraits + write-back).
+if (!values['skip-recluster']) {
+  log('');
+  log(`whole recluster on the embedded store (synthetic users, default model, k = 16):`);
+  await benchPopulation({ size: Number(values['recluster-users']), batchSize: 1000, k: 16, queries: 0, modelsDir: path.resolve('models'), log });
+}
