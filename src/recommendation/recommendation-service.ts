@@ -6,6 +6,7 @@ import type { MembershipService } from '../segmentation/membership-service.js';
 import type { Segment } from '../segmentation/segment.js';
 import { ITEMS, USERS } from '../store/collections.js';
 import type { Filter, VectorStore } from '../store/port.js';
+import { scrollAll } from '../store/scroll-all.js';
 import { userFromRecord } from '../users/user.js';
 import { EngagementIndex, type UserEngagement } from './engagement-index.js';
 import type { ItemFilter, Recommendation, RecommendOptions, Strategy } from './recommendation.js';
@@ -234,12 +235,9 @@ export class RecommendationService {
     const cached = this.segmentCache.get(segment.id);
     if (cached && cached.version === version) return cached.scores;
     const members: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.scroll(USERS, { filter: { must: [{ field: 'segmentIds', eq: segment.id }] }, limit: 5000, cursor });
-      for (const r of page.records) members.push(r.id);
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const r of scrollAll(this.store, USERS, { filter: { must: [{ field: 'segmentIds', eq: segment.id }] }, limit: 5000 })) {
+      members.push(r.id);
+    }
     const scores = segmentPopularScores(index, members, this.options.segmentLiftExponent);
     if (this.segmentCache.size > 1000) this.segmentCache.clear();
     this.segmentCache.set(segment.id, { version, scores });
@@ -278,16 +276,11 @@ export class RecommendationService {
   private async anyItems(exclude: Set<string>, limit: number, filter: ItemFilter): Promise<Recommendation[]> {
     const storeFilter: Filter | undefined = filter.tags && filter.tags.length > 0 ? { must: [{ field: 'tags', in: filter.tags }] } : undefined;
     const out: Recommendation[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.scroll(ITEMS, { limit: 500, cursor, ...(storeFilter && { filter: storeFilter }) });
-      for (const r of page.records) {
-        if (exclude.has(r.id)) continue;
-        out.push({ item: itemFromRecord(r), score: 0, strategy: 'POPULAR', reason: 'in the catalogue (no engagement recorded yet)' });
-        if (out.length === limit) return out;
-      }
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const r of scrollAll(this.store, ITEMS, { limit: 500, ...(storeFilter && { filter: storeFilter }) })) {
+      if (exclude.has(r.id)) continue;
+      out.push({ item: itemFromRecord(r), score: 0, strategy: 'POPULAR', reason: 'in the catalogue (no engagement recorded yet)' });
+      if (out.length === limit) break;
+    }
     return out;
   }
 

@@ -5,6 +5,7 @@ import { validateId } from '../app/validation.js';
 import type { LiveSegmentAssigner } from '../profiles/profile-service.js';
 import { SEGMENTS, USERS } from '../store/collections.js';
 import type { Filter, VectorStore } from '../store/port.js';
+import { scrollAll } from '../store/scroll-all.js';
 import { flattenAttributes } from '../users/user.js';
 import type { Attributes } from '../app/validation.js';
 import type { ClusteringAlgorithm, ClusteringOutcome, WorkerMessage } from './clustering-job.js';
@@ -198,12 +199,9 @@ export class SegmentationService implements LiveSegmentAssigner {
   /** A run's segments at one level (0: top, 1: subsegments), in index order. */
   async segmentsOfRun(runId: string, level = 0): Promise<Segment[]> {
     const segments: Segment[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.scroll(SEGMENTS, { filter: { must: [{ field: 'runId', eq: runId }] }, limit: 256, cursor });
-      segments.push(...page.records.map(segmentFromRecord));
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const record of scrollAll(this.store, SEGMENTS, { filter: { must: [{ field: 'runId', eq: runId }] }, limit: 256 })) {
+      segments.push(segmentFromRecord(record));
+    }
     return segments.filter((s) => s.level === level).sort((a, b) => a.index - b.index);
   }
 
@@ -551,12 +549,9 @@ export class SegmentationService implements LiveSegmentAssigner {
       return;
     }
     const records: Array<{ segment: Segment; vector: Float32Array }> = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.store.scroll(SEGMENTS, { filter: { must: [{ field: 'runId', eq: runId }] }, limit: 256, cursor, withVector: true });
-      for (const r of page.records) if (r.vector) records.push({ segment: segmentFromRecord(r), vector: r.vector });
-      cursor = page.nextCursor;
-    } while (cursor);
+    for await (const r of scrollAll(this.store, SEGMENTS, { filter: { must: [{ field: 'runId', eq: runId }] }, limit: 256, withVector: true })) {
+      if (r.vector) records.push({ segment: segmentFromRecord(r), vector: r.vector });
+    }
     const toSet = (list: typeof records): CentroidSet => {
       const dimension = list[0]?.vector.length ?? 0;
       const vectors = new Float32Array(list.length * dimension);
