@@ -12,6 +12,26 @@ const booleanFromEnv = z
 const positiveInt = (min: number, max: number) =>
   z.coerce.number({ message: 'expected a number' }).int('expected an integer').min(min).max(max);
 
+/**
+ * Parses "NAME=number,NAME=number" into a weight per name (unnamed ones 0), for
+ * INTERACTION_WEIGHTS and RECOMMEND_BLEND_WEIGHTS.
+ */
+function weightList<const N extends string>(names: readonly N[], label: string, options: { allowNegative: boolean }) {
+  return (value: string, ctx: z.RefinementCtx): Record<N, number> => {
+    const weights = Object.fromEntries(names.map((n) => [n, 0])) as Record<N, number>;
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [name, raw] = part.split('=');
+      const weight = Number(raw);
+      if (!name || !names.includes(name as N) || raw === undefined || !Number.isFinite(weight) || (!options.allowNegative && weight < 0)) {
+        ctx.addIssue({ code: 'custom', message: `"${part}" is not ${label}=${options.allowNegative ? 'number' : 'weight'} with ${label} one of ${names.join(', ')}` });
+        return z.NEVER;
+      }
+      weights[name as N] = weight;
+    }
+    return weights;
+  };
+}
+
 export const configSchema = z.object({
   PORT: positiveInt(0, 65535).default(4000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -33,19 +53,7 @@ export const configSchema = z.object({
   INTERACTION_WEIGHTS: z
     .string()
     .default('VIEW=0.25,CLICK=0.5,LIKE=1,RATING=1,PURCHASE=1.5')
-    .transform((value, ctx) => {
-      const weights: Record<string, number> = { VIEW: 0, CLICK: 0, LIKE: 0, RATING: 0, PURCHASE: 0 };
-      for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-        const [kind, raw] = part.split('=');
-        const weight = Number(raw);
-        if (!kind || !(kind in weights) || raw === undefined || !Number.isFinite(weight)) {
-          ctx.addIssue({ code: 'custom', message: `"${part}" is not KIND=number with KIND one of ${Object.keys(weights).join(', ')}` });
-          return z.NEVER;
-        }
-        weights[kind] = weight;
-      }
-      return weights as Record<'VIEW' | 'CLICK' | 'LIKE' | 'RATING' | 'PURCHASE', number>;
-    }),
+    .transform(weightList(['VIEW', 'CLICK', 'LIKE', 'RATING', 'PURCHASE'], 'KIND', { allowNegative: true })),
   PROFILE_REFRESH_DELAY_MS: positiveInt(0, 600_000).default(500),
   RECOMMEND_NEIGHBOUR_POOL: positiveInt(1, 5000).default(300),
   RECOMMEND_NEIGHBOURS: positiveInt(1, 5000).default(50),
@@ -57,19 +65,7 @@ export const configSchema = z.object({
   RECOMMEND_BLEND_WEIGHTS: z
     .string()
     .default('SIMILAR_USERS=1,SEGMENT_POPULAR=0.05,CONTENT=0.02,POPULAR=0')
-    .transform((value, ctx) => {
-      const weights: Record<string, number> = { SIMILAR_USERS: 0, SEGMENT_POPULAR: 0, CONTENT: 0, POPULAR: 0 };
-      for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
-        const [name, raw] = part.split('=');
-        const weight = Number(raw);
-        if (!name || !(name in weights) || raw === undefined || !Number.isFinite(weight) || weight < 0) {
-          ctx.addIssue({ code: 'custom', message: `"${part}" is not STRATEGY=weight with STRATEGY one of ${Object.keys(weights).join(', ')}` });
-          return z.NEVER;
-        }
-        weights[name] = weight;
-      }
-      return weights as Record<'SIMILAR_USERS' | 'SEGMENT_POPULAR' | 'CONTENT' | 'POPULAR', number>;
-    }),
+    .transform(weightList(['SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'], 'STRATEGY', { allowNegative: false })),
 });
 
 export type Config = z.infer<typeof configSchema>;
