@@ -5,11 +5,14 @@ import { openDatabase, type Database } from '../database/open-database.js';
 import type { Services } from '../graphql/context.js';
 import { createRunPubSub, RECLUSTER_COMPLETED, RUN_UPDATED } from '../graphql/events.js';
 import { buildAppSchema } from '../graphql/schema.js';
+import { ErasureRepository } from '../erasure/erasure-repository.js';
+import { ErasureService } from '../erasure/erasure-service.js';
 import { InteractionRepository } from '../interactions/interaction-repository.js';
 import { InteractionService } from '../interactions/interaction-service.js';
 import { ItemService } from '../items/item-service.js';
 import { isTerminal } from '../segmentation/run.js';
 import { RecommendationService } from '../recommendation/recommendation-service.js';
+import { MembershipRepository } from '../segmentation/membership-repository.js';
 import { MembershipService } from '../segmentation/membership-service.js';
 import { SegmentSearchService } from '../segmentation/segment-search.js';
 import { RunRepository } from '../segmentation/run-repository.js';
@@ -17,6 +20,7 @@ import { SegmentationService } from '../segmentation/segmentation-service.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server.js';
 import { collectionSpecs } from '../store/collections.js';
 import { createVectorStore } from '../store/create-store.js';
+import { KeyedLock } from '../store/keyed-lock.js';
 import type { VectorStore } from '../store/port.js';
 import { ProfileRefresher } from '../profiles/profile-refresher.js';
 import { ProfileService } from '../profiles/profile-service.js';
@@ -57,7 +61,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   let refresher: ProfileRefresher | null = null;
 
   const closeAll = async () => {
-    segmentation?.stop();
+    await segmentation?.stop();
     await refresher?.stop();
     await http?.close().catch((e: unknown) => logger.warn({ err: e }, 'closing the HTTP server failed'));
     await embedder?.close().catch(() => undefined);
@@ -118,9 +122,15 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
     };
     const interactionRepository = new InteractionRepository(database);
+    const membershipRepository = new MembershipRepository(database);
+    const erasureRepository = new ErasureRepository(database);
+    // One lock per record, held by every writer of that record (upserts, the profile refresher, erasure).
+    const userLocks = new KeyedLock();
+    const itemLocks = new KeyedLock();
     const segmenter = new SegmentationService(
       openStore,
       new RunRepository(database),
+      membershipRepository,
       interactionRepository,
       runListener,
       {
@@ -129,7 +139,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         maxKRangeWidth: 30,
         // Large pages: each store call has a fixed cost that dominates at 100k users.
         pageSize: 5000,
-        writeBatchSize: 10_000,
+        writeBatchSize: 50_000,
         silhouetteSampleSize: 2000,
         progressIntervalMs: 200,
         beforeScroll: () => refresher?.flush() ?? Promise.resolve(),
@@ -142,16 +152,22 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       textWeight: config.PROFILE_TEXT_WEIGHT,
       halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
       kinds: config.INTERACTION_WEIGHTS,
-    });
+    }, userLocks);
     const profileRefresher = new ProfileRefresher(interactionRepository, profiles, logger.child({ component: 'profiles' }), {
       delayMs: config.PROFILE_REFRESH_DELAY_MS,
       batchSize: 500,
     });
     refresher = profileRefresher;
     const users = new UserService(openStore, model, profiles, limits);
-    const items = new ItemService(openStore, model, limits);
+    const items = new ItemService(openStore, model, limits, itemLocks);
     const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule());
-    const memberships = new MembershipService(openStore, segmenter, limits);
+    const memberships = new MembershipService(openStore, membershipRepository, segmenter, limits);
+    const erasure = new ErasureService(openStore, erasureRepository, interactionRepository, membershipRepository, userLocks, itemLocks, limits, () =>
+      profileRefresher.schedule(),
+    );
+    // Erasures a crash interrupted are finished before anything is served.
+    const resumed = await erasure.resumePending();
+    if (resumed > 0) logger.warn({ records: resumed }, 'finished erasures that an earlier process had begun');
     const segmentSearch = new SegmentSearchService(model, segmenter, limits);
     const recommendations = new RecommendationService(openStore, interactionRepository, memberships, limits, {
       neighbourPool: config.RECOMMEND_NEIGHBOUR_POOL,
@@ -165,7 +181,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       blendRankConstant: config.RECOMMEND_BLEND_RANK_CONSTANT,
       indexMaxAgeMs: 5000,
     });
-    const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, segmentSearch, recommendations, limits };
+    const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, segmentSearch, recommendations, erasure, limits };
 
     if (config.SEED_DEMO && (await users.count()) === 0) {
       await loadDemoData(ready, logger);

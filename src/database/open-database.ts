@@ -43,6 +43,27 @@ const MIGRATIONS: string[] = [
   // Users whose profile must be rebuilt because their interactions changed; written in the
   // same transaction as the interactions, so a crash never loses a pending refresh.
   `CREATE TABLE profile_queue (user_id TEXT PRIMARY KEY, queued_at_ms INTEGER NOT NULL);`,
+  // Memberships are derived data and live apart from the user records they derive from: a run
+  // writes one row per clustered user in one transaction and never touches a vector row.
+  // segment_index is the top-level segment, child_index the subsegment (-1: none); distance is
+  // the cosine distance to the top-level centroid; live = 1 when given by nearest-centroid
+  // assignment after the run. One index serves paging and counts of a segment (and of a child,
+  // since top-level pages go in (child_index, user_id) order); one serves representatives.
+  `CREATE TABLE memberships (
+     run_id TEXT NOT NULL,
+     user_id TEXT NOT NULL,
+     segment_index INTEGER NOT NULL,
+     child_index INTEGER NOT NULL DEFAULT -1,
+     distance REAL NOT NULL,
+     live INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (run_id, user_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX memberships_segment ON memberships(run_id, segment_index, child_index, user_id);
+   CREATE INDEX memberships_distance ON memberships(run_id, segment_index, distance);
+   -- Users erased while a run may still be writing memberships it computed before the erasure.
+   CREATE TABLE erased_users (user_id TEXT PRIMARY KEY, erased_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+   -- Erasures whose vector-store part may not have finished (crash safety: completed on start).
+   CREATE TABLE pending_erasures (collection TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (collection, id)) WITHOUT ROWID;`,
 ];
 
 export function openDatabase(dataDir: string): Database {

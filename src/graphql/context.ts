@@ -1,4 +1,5 @@
 import type { InputLimits } from '../app/validation.js';
+import type { ErasureService } from '../erasure/erasure-service.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import type { ItemService } from '../items/item-service.js';
 import type { RecommendationService } from '../recommendation/recommendation-service.js';
@@ -16,6 +17,7 @@ export interface Services {
   memberships: MembershipService;
   segmentSearch: SegmentSearchService;
   recommendations: RecommendationService;
+  erasure: ErasureService;
   limits: InputLimits;
 }
 

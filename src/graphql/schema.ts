@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { RunPubSub } from './events.js';
+import { ErasureResolver } from './resolvers/erasure-resolver.js';
 import { InteractionResolver } from './resolvers/interaction-resolver.js';
 import { ItemResolver } from './resolvers/item-resolver.js';
 import { RecommendationQueryResolver, UserRecommendationResolver } from './resolvers/recommendation-resolver.js';
@@ -17,6 +18,7 @@ export const resolvers = [
   RunResolver,
   RecommendationQueryResolver,
   UserRecommendationResolver,
+  ErasureResolver,
 ] as const;
 
 /** Builds the executable schema from the decorated resolvers (code-first). */

@@ -102,6 +102,81 @@ export class InteractionRepository {
     return byUser;
   }
 
+  /**
+   * Erasure of users: their interactions and queued profile rebuilds. No transaction of its
+   * own: the caller erases a user from several tables in one.
+   */
+  removeUsers(userIds: readonly string[]): number {
+    const interactions = this.db.prepare('DELETE FROM interactions WHERE user_id = ?');
+    const queued = this.db.prepare('DELETE FROM profile_queue WHERE user_id = ?');
+    let removed = 0;
+    for (const id of userIds) {
+      removed += Number(interactions.run(id).changes);
+      queued.run(id);
+    }
+    this.removed();
+    return removed;
+  }
+
+  /**
+   * Erasure of items: their interactions go, and the users who had them are queued for a
+   * profile rebuild (their behaviour no longer mentions the item). Returns those users.
+   * No transaction of its own.
+   */
+  removeItems(itemIds: readonly string[]): string[] {
+    const users = new Set<string>();
+    const who = this.db.prepare('SELECT DISTINCT user_id FROM interactions WHERE item_id = ?');
+    const remove = this.db.prepare('DELETE FROM interactions WHERE item_id = ?');
+    for (const id of itemIds) {
+      for (const r of who.all(id) as Array<{ user_id: string }>) users.add(r.user_id);
+      remove.run(id);
+    }
+    this.queue([...users]);
+    this.removed();
+    return [...users];
+  }
+
+  /**
+   * A user's interactions with the given items (all items when null) go, and the user is
+   * queued for a profile rebuild. Returns how many were removed. No transaction of its own.
+   */
+  removeForUser(userId: string, itemIds: readonly string[] | null): number {
+    let removed = 0;
+    if (itemIds === null) {
+      removed = Number(this.db.prepare('DELETE FROM interactions WHERE user_id = ?').run(userId).changes);
+    } else {
+      const remove = this.db.prepare('DELETE FROM interactions WHERE user_id = ? AND item_id = ?');
+      for (const id of itemIds) removed += Number(remove.run(userId, id).changes);
+    }
+    if (removed > 0) this.queue([userId]);
+    this.removed();
+    return removed;
+  }
+
+  /** Bumped when interactions are removed: derived indexes must be rebuilt at once, not when they age. */
+  removalVersion(): number {
+    return this.removals;
+  }
+
+  private removals = 0;
+
+  private removed(): void {
+    this.version++;
+    this.removals++;
+  }
+
+  private queue(userIds: readonly string[]): void {
+    const queue = this.db.prepare(
+      'INSERT INTO profile_queue(user_id, queued_at_ms) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET queued_at_ms = excluded.queued_at_ms',
+    );
+    const now = Date.now();
+    for (const id of userIds) queue.run(id, now);
+  }
+
+  countForUserAndItem(userId: string, itemId: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM interactions WHERE user_id = ? AND item_id = ?').get(userId, itemId) as { n: number }).n;
+  }
+
   countForUser(userId: string): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM interactions WHERE user_id = ?').get(userId) as { n: number }).n;
   }

@@ -54,17 +54,22 @@ export class InteractionService {
       }
       return { userId: input.userId, itemId: input.itemId, kind: input.kind, value, at };
     });
-    const [missingUsers, missingItems] = await Promise.all([
-      this.users.missing([...new Set(rows.map((r) => r.userId))]),
-      this.items.missing([...new Set(rows.map((r) => r.itemId))]),
-    ]);
-    if (missingUsers.length > 0 || missingItems.length > 0) {
-      const parts = [];
-      if (missingUsers.length > 0) parts.push(`unknown users: ${missingUsers.slice(0, 10).join(', ')}`);
-      if (missingItems.length > 0) parts.push(`unknown items: ${missingItems.slice(0, 10).join(', ')}`);
-      throw notFound(`interactions: ${parts.join('; ')}; nothing was recorded`, { missingUsers, missingItems });
-    }
-    this.repository.append(rows);
+    const userIds = [...new Set(rows.map((r) => r.userId))];
+    const itemIds = [...new Set(rows.map((r) => r.itemId))];
+    // Held from the existence check to the append, so an erasure cannot slip between them and
+    // leave events of a deleted user or item behind. Always users, then items: no cycle.
+    await this.users.locks.runAll(userIds, () =>
+      this.items.itemLocks.runAll(itemIds, async () => {
+        const [missingUsers, missingItems] = await Promise.all([this.users.missing(userIds), this.items.missing(itemIds)]);
+        if (missingUsers.length > 0 || missingItems.length > 0) {
+          const parts = [];
+          if (missingUsers.length > 0) parts.push(`unknown users: ${missingUsers.slice(0, 10).join(', ')}`);
+          if (missingItems.length > 0) parts.push(`unknown items: ${missingItems.slice(0, 10).join(', ')}`);
+          throw notFound(`interactions: ${parts.join('; ')}; nothing was recorded`, { missingUsers, missingItems });
+        }
+        this.repository.append(rows);
+      }),
+    );
     this.onRecorded();
     return rows.length;
   }

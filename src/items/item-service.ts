@@ -2,6 +2,7 @@ import { badInput } from '../app/errors.js';
 import { validateAttributes, validateBatch, validateText, type InputLimits } from '../app/validation.js';
 import type { Embedder } from '../embedding/port.js';
 import { ITEMS } from '../store/collections.js';
+import type { KeyedLock } from '../store/keyed-lock.js';
 import type { VectorStore } from '../store/port.js';
 import type { UpsertResult } from '../users/user-service.js';
 import { itemFromRecord, itemText, itemToPayload, type Item } from './item.js';
@@ -22,6 +23,7 @@ export class ItemService {
     private readonly store: VectorStore,
     private readonly embedder: Embedder,
     private readonly limits: InputLimits,
+    readonly itemLocks: KeyedLock,
   ) {}
 
   /** Validates the whole batch, embeds it and writes it in one store call (all or nothing). */
@@ -45,14 +47,18 @@ export class ItemService {
         updatedAt: now,
       };
     });
-    const existing = new Set((await this.store.get(ITEMS, items.map((i) => i.id))).map((r) => r.id));
-    const vectors = await this.embedder.embed(items.map(itemText));
-    await this.store.upsert(
-      ITEMS,
-      items.map((item, i) => ({ id: item.id, vector: vectors[i]!, payload: itemToPayload(item) })),
-    );
-    const updated = items.filter((i) => existing.has(i.id)).length;
-    return { count: items.length, created: items.length - updated, updated, ids: items.map((i) => i.id) };
+    const ids = items.map((i) => i.id);
+    // Item writers (upserts, erasure) hold the items' locks from the existence check to the write.
+    return this.itemLocks.runAll(ids, async () => {
+      const existing = new Set((await this.store.get(ITEMS, ids)).map((r) => r.id));
+      const vectors = await this.embedder.embed(items.map(itemText));
+      await this.store.upsert(
+        ITEMS,
+        items.map((item, i) => ({ id: item.id, vector: vectors[i]!, payload: itemToPayload(item) })),
+      );
+      const updated = ids.filter((id) => existing.has(id)).length;
+      return { count: items.length, created: items.length - updated, updated, ids };
+    });
   }
 
   async get(id: string): Promise<Item | null> {

@@ -4,6 +4,7 @@ import type { Interaction } from '../interactions/interaction.js';
 import type { InteractionRepository } from '../interactions/interaction-repository.js';
 import { itemFromRecord } from '../items/item.js';
 import { ITEMS, USERS } from '../store/collections.js';
+import type { KeyedLock } from '../store/keyed-lock.js';
 import type { VectorRecord, VectorStore } from '../store/port.js';
 import { buildProfileText } from '../users/profile-text.js';
 import { userFromRecord, userToPayload, type User } from '../users/user.js';
@@ -12,15 +13,7 @@ import { blendProfileVector, type ProfileWeights } from './profile-vector.js';
 
 /** Gives users written between runs the active run's nearest segment at once. */
 export interface LiveSegmentAssigner {
-  /** The active run's id, or null before any run succeeded. */
-  activeRunId(): string | null;
-  /**
-   * The nearest active segment (and subsegment) per vector; null when there is no active
-   * run or the user is outside the active run's population filter.
-   */
-  nearestSegments(vectors: Float32Array[], attributes?: Attributes[]): Promise<Array<string[] | null>>;
-  /** Which of a user's existing segment ids to keep when they get a live segment. */
-  keptSegmentIds(existing: string[]): string[];
+  assignLive(users: Array<{ id: string; vector: Float32Array; attributes: Attributes }>): void;
 }
 
 export interface ProfileSource {
@@ -36,6 +29,10 @@ export const PROFILE_INTERACTIONS = 500;
  * Builds what a user's vector means: the profile text (own words, attributes, behaviour
  * written out) and the profile vector (its embedding blended with the vectors of items
  * the user engaged with). Writes users in one store call per batch.
+ *
+ * Every writer of a user record (upserts, the profile refresher, erasure) holds the user's
+ * lock in `userLocks` from reading the record to writing it, so none writes back a record
+ * another has replaced meanwhile.
  */
 export class ProfileService {
   constructor(
@@ -44,10 +41,14 @@ export class ProfileService {
     private readonly interactions: InteractionRepository,
     private readonly assigner: LiveSegmentAssigner,
     private readonly weights: ProfileWeights,
+    readonly userLocks: KeyedLock,
   ) {}
 
-  /** Builds and writes profiles for these users (new text/attributes), keeping their memberships. */
-  async write(sources: ProfileSource[], existing: ReadonlyMap<string, User>): Promise<void> {
+  /**
+   * Builds and writes profiles for these users (new text/attributes) and places them live in
+   * the active run. The caller holds the users' locks.
+   */
+  async write(sources: ProfileSource[]): Promise<void> {
     if (sources.length === 0) return;
     const history = new Map(sources.map((s) => [s.id, this.interactions.forUser(s.id, PROFILE_INTERACTIONS)] as const));
     const itemIds = [...new Set([...history.values()].flat().map((i) => i.itemId))];
@@ -59,36 +60,24 @@ export class ProfileService {
     const textVectors = await this.embedder.embed(profileTexts);
     const now = Date.now();
     const vectors = sources.map((s, i) => blendProfileVector(textVectors[i]!, history.get(s.id)!, itemVectors, this.weights, now));
-    const live = await this.assigner.nearestSegments(vectors, sources.map((s) => s.attributes));
-    const activeRunId = this.assigner.activeRunId();
     const updatedAt = new Date();
     const records: VectorRecord[] = sources.map((s, i) => {
-      const kept = this.assigner.keptSegmentIds(existing.get(s.id)?.segmentIds ?? []);
-      const liveSegments = live[i] ?? null;
-      const user: User = {
-        id: s.id,
-        text: s.text,
-        attributes: s.attributes,
-        profileText: profileTexts[i]!,
-        segmentIds: liveSegments ? [...kept, ...liveSegments] : kept,
-        liveSegmentId: liveSegments?.[0] ?? null,
-        liveRunId: liveSegments ? activeRunId : null,
-        updatedAt,
-      };
+      const user: User = { id: s.id, text: s.text, attributes: s.attributes, profileText: profileTexts[i]!, updatedAt };
       return { id: s.id, vector: vectors[i]!, payload: userToPayload(user) };
     });
     await this.store.upsert(USERS, records);
+    this.assigner.assignLive(sources.map((s, i) => ({ id: s.id, vector: vectors[i]!, attributes: s.attributes })));
   }
 
   /** Rebuilds stored users' profiles (after their interactions changed). Unknown ids are skipped. */
   async refresh(userIds: string[]): Promise<number> {
     if (userIds.length === 0) return 0;
-    const users = (await this.store.get(USERS, userIds)).map(userFromRecord);
-    await this.write(
-      users.map((u) => ({ id: u.id, text: u.text, attributes: u.attributes })),
-      new Map(users.map((u) => [u.id, u] as const)),
-    );
-    return users.length;
+    // Read under the lock: an upsert acknowledged a moment ago is what gets rebuilt, never an older copy.
+    return this.userLocks.runAll(userIds, async () => {
+      const users = (await this.store.get(USERS, userIds)).map(userFromRecord);
+      await this.write(users.map((u) => ({ id: u.id, text: u.text, attributes: u.attributes })));
+      return users.length;
+    });
   }
 }
 

@@ -64,7 +64,7 @@ const MAX_EXAMPLES = 50;
  * (weighted reciprocal rank fusion of the others).
  */
 export class RecommendationService {
-  private index: { version: number; builtAt: number; value: EngagementIndex } | null = null;
+  private index: { version: number; removals: number; builtAt: number; value: EngagementIndex } | null = null;
   private segmentCache = new Map<string, { version: number; scores: SegmentItemScore[] }>();
 
   constructor(
@@ -234,10 +234,7 @@ export class RecommendationService {
     const version = this.index?.version ?? -1;
     const cached = this.segmentCache.get(segment.id);
     if (cached && cached.version === version) return cached.scores;
-    const members: string[] = [];
-    for await (const r of scrollAll(this.store, USERS, { filter: { must: [{ field: 'segmentIds', eq: segment.id }] }, limit: 5000 })) {
-      members.push(r.id);
-    }
+    const members = this.memberships.memberIds(segment);
     const scores = segmentPopularScores(index, members, this.options.segmentLiftExponent);
     if (this.segmentCache.size > 1000) this.segmentCache.clear();
     this.segmentCache.set(segment.id, { version, scores });
@@ -247,9 +244,12 @@ export class RecommendationService {
   /** The engagement index, rebuilt when interactions changed and the current one is older than indexMaxAgeMs. */
   private engagementIndex(): EngagementIndex {
     const version = this.interactions.currentVersion();
+    const removals = this.interactions.removalVersion();
     const now = Date.now();
-    if (!this.index || (this.index.version !== version && now - this.index.builtAt >= this.options.indexMaxAgeMs)) {
-      this.index = { version, builtAt: now, value: EngagementIndex.build(this.interactions.scanAll()) };
+    // An erasure takes effect at once: a deleted user never votes, a deleted item is never counted.
+    const erased = this.index !== null && this.index.removals !== removals;
+    if (!this.index || erased || (this.index.version !== version && now - this.index.builtAt >= this.options.indexMaxAgeMs)) {
+      this.index = { version, removals, builtAt: now, value: EngagementIndex.build(this.interactions.scanAll()) };
     }
     return this.index.value;
   }

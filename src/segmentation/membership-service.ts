@@ -1,9 +1,10 @@
 import { badInput, notFound } from '../app/errors.js';
 import { validateLimit, type InputLimits } from '../app/validation.js';
 import { USERS } from '../store/collections.js';
-import type { Filter, VectorStore } from '../store/port.js';
+import type { VectorStore } from '../store/port.js';
 import { userFromRecord, type User } from '../users/user.js';
-import type { Segment } from './segment.js';
+import type { MemberPosition, MembershipRepository, SegmentScope } from './membership-repository.js';
+import { parseSegmentId, segmentIdOf, type Segment } from './segment.js';
 import type { SegmentationService } from './segmentation-service.js';
 
 export interface MemberPage {
@@ -17,67 +18,83 @@ export interface MemberPage {
 export class MembershipService {
   constructor(
     private readonly store: VectorStore,
+    private readonly repository: MembershipRepository,
     private readonly segmentation: SegmentationService,
     private readonly limits: InputLimits,
   ) {}
 
+  private async usersById(ids: string[]): Promise<Map<string, User>> {
+    if (ids.length === 0) return new Map();
+    const records = await this.store.get(USERS, ids);
+    return new Map(records.map((r) => [r.id, userFromRecord(r)] as const));
+  }
+
   /**
-   * A page of a segment's members in a stable order. `after` is the `endCursor` of the
-   * previous page. Members of any stored run's segment can be paged while that run's
-   * memberships are kept (the active run, and the run being written).
+   * A page of a segment's members in a stable order (subsegment, then user id). `after` is
+   * the `endCursor` of the previous page. Members come from the membership table, so
+   * `totalCount` is an index count and erased users are in no page.
    */
   async members(segment: Segment, first: number, after: string | null): Promise<MemberPage> {
     validateLimit(first, 'first', this.limits);
-    const filter: Filter = { must: [{ field: 'segmentIds', eq: segment.id }] };
-    const position = after ? decodeCursor(after) : { start: undefined, skip: 0 };
-    let page;
-    try {
-      page = await this.store.scroll(USERS, { filter, limit: position.skip + first, cursor: position.start });
-    } catch (error) {
-      if (after) throw badInput(`after: "${after}" is not a cursor from this connection`);
-      throw error;
-    }
-    const records = page.records.slice(position.skip);
-    const users = records.map((r, i) => ({
-      user: userFromRecord(r),
-      // The last edge of a full page resumes from the store's own cursor, so skips never grow.
-      cursor: encodeCursor(
-        i === records.length - 1 && page.nextCursor !== undefined
-          ? { start: page.nextCursor, skip: 0 }
-          : { start: position.start, skip: position.skip + i + 1 },
-      ),
-    }));
+    const scope = scopeOf(segment);
+    const position = after == null ? null : decodeCursor(after);
+    const rows = this.repository.page(scope, first + 1, position);
+    const pageRows = rows.slice(0, first);
+    const users = await this.usersById(pageRows.map((r) => r.userId));
+    const edges = pageRows
+      .filter((r) => users.has(r.userId))
+      .map((r) => ({ user: users.get(r.userId)!, cursor: encodeCursor(r.position) }));
     return {
-      users,
-      hasNextPage: page.nextCursor !== undefined,
-      endCursor: users.at(-1)?.cursor ?? null,
-      totalCount: await this.store.count(USERS, filter),
+      users: edges,
+      hasNextPage: rows.length > first,
+      endCursor: pageRows.length > 0 ? encodeCursor(pageRows.at(-1)!.position) : null,
+      totalCount: this.repository.count(scope),
     };
   }
 
-  /**
-   * The user's segment in the active run. Users written after the run read the store
-   * (and not placed live for some reason) get the nearest active centroid, so a user
-   * is never without a segment while a run is active.
-   */
-  async segmentOf(user: User, level = 0): Promise<Segment | null> {
-    const activeId = this.segmentation.activeSegmentIdOf(user.segmentIds, level);
-    if (activeId) return this.segmentation.getSegment(activeId);
-    if (!this.segmentation.activeRunId()) return null;
-    const [record] = await this.store.get(USERS, [user.id], { withVector: true });
-    if (!record?.vector) return null;
-    const [nearest] = await this.segmentation.nearestSegments([record.vector], [user.attributes]);
-    const id = nearest?.[level];
-    return id ? this.segmentation.getSegment(id) : null;
+  /** Members of a segment (or subsegment) now, from the index. */
+  size(segment: Segment): number {
+    return this.repository.count(scopeOf(segment));
   }
 
-  /** Members nearest to the segment's centroid, best first. */
+  /** User ids of a segment's members (for segment statistics). */
+  memberIds(segment: Segment): string[] {
+    return this.repository.memberIds(scopeOf(segment));
+  }
+
+  /**
+   * The user's segment (level 0) or subsegment (level 1) in the active run. A user written
+   * after the run and not placed live gets the nearest active centroid, so a user is never
+   * without a segment while a run is active (unless outside its population filter).
+   */
+  async segmentOf(user: User, level = 0): Promise<Segment | null> {
+    const runId = this.segmentation.activeRunId();
+    if (!runId) return null;
+    const row = this.repository.get(runId, user.id);
+    let ref = row ? { runId, index: row.segment, child: row.child } : null;
+    if (!row) {
+      const [record] = await this.store.get(USERS, [user.id], { withVector: true });
+      if (!record?.vector) return null;
+      ref = this.segmentation.nearestSegments([record.vector], [user.attributes])[0]?.ref ?? null;
+    }
+    if (!ref) return null;
+    if (level === 1 && ref.child === null) return null;
+    return this.segmentation.getSegment(segmentIdOf(level === 0 ? { ...ref, child: null } : ref));
+  }
+
+  /** True when the user's active segment was given live (nearest centroid) rather than by the run. */
+  isLiveAssigned(userId: string): boolean {
+    const runId = this.segmentation.activeRunId();
+    if (!runId) return false;
+    return this.repository.get(runId, userId)?.live ?? true;
+  }
+
+  /** Members nearest to the segment's centroid, best first (score: cosine similarity). */
   async representatives(segment: Segment, limit: number): Promise<Array<{ user: User; score: number }>> {
     validateLimit(limit, 'limit', this.limits);
-    const found = await this.segmentation.getSegmentWithCentroid(segment.id);
-    if (!found) return [];
-    const hits = await this.store.search(USERS, found.centroid, { limit, filter: { must: [{ field: 'segmentIds', eq: segment.id }] } });
-    return hits.map((h) => ({ user: userFromRecord(h), score: h.score }));
+    const nearest = this.repository.nearest(scopeOf(segment), limit);
+    const users = await this.usersById(nearest.map((n) => n.userId));
+    return nearest.filter((n) => users.has(n.userId)).map((n) => ({ user: users.get(n.userId)!, score: 1 - n.distance }));
   }
 
   async requireSegment(id: string): Promise<Segment> {
@@ -87,25 +104,21 @@ export class MembershipService {
   }
 }
 
-/**
- * Edge cursors name a position as (store scroll cursor of a page start, members to skip
- * from there), so paging resumes after any edge on either backend.
- */
-interface Position {
-  start: string | undefined;
-  skip: number;
+function scopeOf(segment: Segment): SegmentScope {
+  const ref = parseSegmentId(segment.id);
+  if (!ref) throw new Error(`not a segment id: ${segment.id}`);
+  return { runId: ref.runId, segment: ref.index, child: ref.child };
 }
 
-function encodeCursor(position: Position): string {
-  return Buffer.from(JSON.stringify([position.start ?? null, position.skip])).toString('base64url');
+/** Edge cursors are the member's position in the segment's order: (subsegment, user id). */
+function encodeCursor(position: MemberPosition): string {
+  return Buffer.from(JSON.stringify([position.child, position.userId])).toString('base64url');
 }
 
-function decodeCursor(cursor: string): Position {
+function decodeCursor(cursor: string): MemberPosition {
   try {
-    const [start, skip] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if ((start === null || typeof start === 'string') && Number.isInteger(skip) && (skip as number) >= 0) {
-      return { start: (start as string | null) ?? undefined, skip: skip as number };
-    }
+    const [child, userId] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (Number.isInteger(child) && typeof userId === 'string') return { child: child as number, userId };
   } catch {
     // fall through to the error below
   }

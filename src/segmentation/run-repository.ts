@@ -1,4 +1,4 @@
-import { readState, writeState, type Database } from '../database/open-database.js';
+import { readState, transaction, writeState, type Database } from '../database/open-database.js';
 import type { RunPhase, RunStatus, SegmentationRun } from './run.js';
 
 interface Row {
@@ -51,6 +51,72 @@ const ACTIVE_RUN_KEY = 'active_run_id';
 export class RunRepository {
   constructor(private readonly db: Database) {}
 
+  /**
+   * Records a new run only if no other run is queued or running (compare-and-set in one
+   * statement): of two concurrent reclusters exactly one is claimed.
+   */
+  claim(run: SegmentationRun): boolean {
+    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
+    const result = this.db
+      .prepare(
+        `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, created_at_ms, details)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE status IN ('QUEUED', 'RUNNING'))`,
+      )
+      .run(run.id, run.status, run.request.k, run.k, run.request.seed, run.phase, run.progress, run.createdAt.getTime(), JSON.stringify(details));
+    return Number(result.changes) === 1;
+  }
+
+  /** Saves progress of a run that has not ended; an ended run is never overwritten. Returns false when it had ended. */
+  saveProgress(run: SegmentationRun): boolean {
+    return this.write(run, `status IN ('QUEUED', 'RUNNING')`);
+  }
+
+  /**
+   * Ends a run (compare-and-set from QUEUED/RUNNING to a terminal status). Returns false
+   * when it had already ended, e.g. a cancel that lost to activation or the reverse.
+   */
+  finish(run: SegmentationRun): boolean {
+    return this.write(run, `status IN ('QUEUED', 'RUNNING')`);
+  }
+
+  /**
+   * Marks the run SUCCEEDED and makes it the active run in one transaction, only if it has
+   * not ended (been cancelled) meanwhile; `beforeSwitch` runs inside the same transaction.
+   */
+  activate(run: SegmentationRun, beforeSwitch: () => void): boolean {
+    return transaction(this.db, () => {
+      if (!this.write(run, `status IN ('QUEUED', 'RUNNING')`)) return false;
+      beforeSwitch();
+      writeState(this.db, ACTIVE_RUN_KEY, run.id);
+      return true;
+    });
+  }
+
+  private write(run: SegmentationRun, condition: string): boolean {
+    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
+    const result = this.db
+      .prepare(
+        `UPDATE runs SET status = ?, k = ?, phase = ?, progress = ?, user_count = ?, iteration = ?, inertia = ?, error = ?,
+           started_at_ms = ?, finished_at_ms = ?, details = ? WHERE id = ? AND ${condition}`,
+      )
+      .run(
+        run.status,
+        run.k,
+        run.phase,
+        run.progress,
+        run.userCount,
+        run.iteration,
+        run.inertia,
+        run.error,
+        run.startedAt?.getTime() ?? null,
+        run.finishedAt?.getTime() ?? null,
+        JSON.stringify(details),
+        run.id,
+      );
+    return Number(result.changes) === 1;
+  }
+
+  /** Inserts or overwrites a run unconditionally (start-up repair, tests). */
   save(run: SegmentationRun): void {
     const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
     this.db

@@ -53,6 +53,22 @@ export function runIdOfSegment(id: string): string {
 /** True for subsegment ids ("run:2.1"). */
 export const isChildSegmentId = (id: string) => id.slice(id.lastIndexOf(':') + 1).includes('.');
 
+/** Where a segment sits: its run, its top-level index, and its child index (null for top-level segments). */
+export interface SegmentRef {
+  runId: string;
+  index: number;
+  child: number | null;
+}
+
+/** The one parser of segment ids; null for anything that is not one. */
+export function parseSegmentId(id: string): SegmentRef | null {
+  const match = /^(.+):(\d{1,6})(?:\.(\d{1,6}))?$/.exec(id);
+  if (!match) return null;
+  return { runId: match[1]!, index: Number(match[2]), child: match[3] === undefined ? null : Number(match[3]) };
+}
+
+export const segmentIdOf = (ref: SegmentRef) => (ref.child === null ? segmentId(ref.runId, ref.index) : childSegmentId(ref.runId, ref.index, ref.child));
+
 export function segmentToPayload(s: Segment): Payload {
   return {
     runId: s.runId,

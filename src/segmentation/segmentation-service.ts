@@ -13,7 +13,8 @@ import { classTfIdf, labelFromKeywords } from './keywords.js';
 import { isTerminal, type AttributeCondition, type RunPhase, type RunRequest, type SegmentationRun } from './run.js';
 import type { RunRepository } from './run-repository.js';
 import { runClustering } from './run-clustering.js';
-import { childSegmentId, isChildSegmentId, runIdOfSegment, segmentFromRecord, segmentId, segmentToPayload, type Segment } from './segment.js';
+import type { MembershipRepository } from './membership-repository.js';
+import { childSegmentId, parseSegmentId, segmentFromRecord, segmentId, segmentToPayload, type Segment, type SegmentRef } from './segment.js';
 import { compareMemberships } from './stability.js';
 import { topItemsPerCluster } from './top-items.js';
 import { computeTraits } from './traits.js';
@@ -45,7 +46,7 @@ export interface SegmentationOptions {
   maxKRangeWidth: number;
   /** Users per page when scrolling vectors out of the store. */
   pageSize: number;
-  /** Users per membership write (one store call each). */
+  /** Memberships per SQLite transaction while a run writes (the event loop breathes between them). */
   writeBatchSize: number;
   /** Minimum time between progress events, in ms. */
   progressIntervalMs: number;
@@ -101,10 +102,13 @@ export class SegmentationService implements LiveSegmentAssigner {
   private abort: AbortController | null = null;
   private active: ActiveRun | null = null;
   private lastPublished = 0;
+  /** The run being executed, so shutdown can wait for it before the database closes. */
+  private executing: Promise<void> | null = null;
 
   constructor(
     private readonly store: VectorStore,
     private readonly runs: RunRepository,
+    private readonly memberships: MembershipRepository,
     private readonly engagements: EngagementSource,
     private readonly listener: RunListener,
     private readonly options: SegmentationOptions,
@@ -114,10 +118,13 @@ export class SegmentationService implements LiveSegmentAssigner {
   /** Marks runs a previous process left unfinished as FAILED (their segments removed) and loads the active centroids. */
   async start(): Promise<void> {
     for (const run of this.runs.unfinished()) {
-      this.runs.save({ ...run, status: 'FAILED', error: 'interrupted: the service stopped before the run finished', finishedAt: new Date() });
+      this.runs.finish({ ...run, status: 'FAILED', error: 'interrupted: the service stopped before the run finished', finishedAt: new Date() });
       await this.store.delete(SEGMENTS, { filter: { must: [{ field: 'runId', eq: run.id }] } });
       this.logger.warn({ runId: run.id }, 'marked an interrupted segmentation run as failed');
     }
+    // Memberships of runs that never became active (interrupted, or left by an older version) go.
+    const active = this.runs.activeRunId();
+    this.memberships.retainRuns(active ? [active] : []);
     await this.loadActive();
   }
 
@@ -155,12 +162,19 @@ export class SegmentationService implements LiveSegmentAssigner {
       startedAt: null,
       finishedAt: null,
     };
+    // Claimed in the database, not only in memory: of two concurrent reclusters exactly one proceeds.
+    if (!this.runs.claim(run)) {
+      const other = this.runs.unfinished()[0];
+      throw conflict(`segmentation run ${other?.id ?? ''} is still ${other?.status ?? 'running'}; wait for it or cancel it`.replace('  ', ' '), {
+        runId: other?.id ?? null,
+      });
+    }
     this.current = run;
     this.abort = new AbortController();
-    this.runs.save(run);
     this.publish(run, true);
     // The work runs after the mutation has answered.
-    setImmediate(() => void this.execute(run.id, this.abort!.signal));
+    const signal = this.abort.signal;
+    this.executing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.execute(run.id, signal));
     return run;
   }
 
@@ -170,9 +184,16 @@ export class SegmentationService implements LiveSegmentAssigner {
     const run = this.getRun(id);
     if (!run) throw notFound(`no segmentation run with id "${id}"`, { id });
     if (isTerminal(run.status)) throw conflict(`segmentation run ${id} has already ended (${run.status})`, { runId: id });
-    this.abort?.abort(new RunCancelled());
     const cancelled: SegmentationRun = { ...run, status: 'CANCELLED', error: 'cancelled by request', finishedAt: new Date() };
-    this.current = cancelled;
+    // Compare-and-set: a run that became active a moment ago is never marked CANCELLED.
+    if (!this.runs.finish(cancelled)) {
+      const ended = this.runs.get(id);
+      throw conflict(`segmentation run ${id} has already ended (${ended?.status ?? 'unknown'})`, { runId: id });
+    }
+    if (this.current?.id === id) {
+      this.abort?.abort(new RunCancelled());
+      this.current = cancelled;
+    }
     this.publish(cancelled, true);
     return cancelled;
   }
@@ -228,39 +249,52 @@ export class SegmentationService implements LiveSegmentAssigner {
     return hits.map((h) => ({ segment: segmentFromRecord(h), score: h.score }));
   }
 
-  /** The user's top-level (or, at level 1, child) segment in the active run. */
-  activeSegmentIdOf(segmentIds: string[], level = 0): string | null {
-    const runId = this.activeRunId();
-    return segmentIds.find((s) => runIdOfSegment(s) === runId && isChildSegmentId(s) === (level === 1)) ?? null;
-  }
-
   /** Users assigned live (nearest centroid) since the run finished: a hint that a new run is due. */
-  liveAssignedSince(runId: string): Promise<number> {
-    return this.store.count(USERS, { must: [{ field: 'liveRunId', eq: runId }] });
+  liveAssignedSince(runId: string): number {
+    return this.memberships.liveCount(runId);
   }
 
-  async nearestSegments(vectors: Float32Array[], attributes?: Attributes[]): Promise<Array<string[] | null>> {
+  /**
+   * The nearest active segment (and subsegment) per vector; null when there is no active
+   * run, or for users outside the active run's population filter.
+   */
+  nearestSegments(vectors: Float32Array[], attributes?: Attributes[]): Array<{ ref: SegmentRef; distance: number } | null> {
     const active = this.active;
     if (!active) return vectors.map(() => null);
     return vectors.map((v, i) => {
       if (attributes && !matchesFilter(attributes[i]!, active.filter)) return null;
       const top = nearest(active.top, v);
       if (!top) return null;
-      const children = active.children.get(top);
+      const children = active.children.get(top.id);
       const child = children ? nearest(children, v) : null;
-      return child ? [top, child] : [top];
+      const ref = parseSegmentId(child?.id ?? top.id)!;
+      return { ref, distance: 1 - top.similarity };
     });
   }
 
-  /** A user getting a live segment keeps only memberships of a run still being written. */
-  keptSegmentIds(existing: string[]): string[] {
-    const inProgress = this.current && !isTerminal(this.current.status) ? this.current.id : null;
-    return inProgress ? existing.filter((s) => runIdOfSegment(s) === inProgress) : [];
+  /**
+   * Live assignment: users written since the active run get its nearest segment at once
+   * (a membership row marked live); users who left its population lose their row.
+   */
+  assignLive(users: Array<{ id: string; vector: Float32Array; attributes: Attributes }>): void {
+    const runId = this.activeRunId();
+    if (!runId || users.length === 0) return;
+    const placed = this.nearestSegments(users.map((u) => u.vector), users.map((u) => u.attributes));
+    const entries: Array<{ userId: string; segment: number; child: number | null; distance: number }> = [];
+    const outside: string[] = [];
+    users.forEach((u, i) => {
+      const p = placed[i];
+      if (p) entries.push({ userId: u.id, segment: p.ref.index, child: p.ref.child, distance: p.distance });
+      else outside.push(u.id);
+    });
+    this.memberships.assignLive(runId, entries);
+    this.memberships.removeFromRun(runId, outside);
   }
 
-  /** Stops a run in progress before shutdown (the next start marks it FAILED). */
-  stop(): void {
+  /** Stops a run in progress before shutdown (the next start marks it FAILED) and waits for it to let go. */
+  async stop(): Promise<void> {
     this.abort?.abort(new RunCancelled());
+    await this.executing?.catch(() => undefined);
   }
 
   private validate(input: ReclusterRequest): RunRequest {
@@ -324,12 +358,13 @@ export class SegmentationService implements LiveSegmentAssigner {
       // 1. Scroll the population's vectors out of the store (profiles brought up to date first).
       await this.options.beforeScroll?.();
       checkCancelled();
+      // Users erased from here on are kept out of this run's memberships (see MembershipRepository).
+      const scrollStartedAt = Date.now();
       const filter = populationFilter(request.filter);
       const total = await this.store.count(USERS, filter);
       const ids: string[] = [];
       const texts: string[] = [];
       const attributes: Attributes[] = [];
-      const previousIds: string[][] = [];
       const rows: Float32Array[] = [];
       let cursor: string | undefined;
       do {
@@ -339,7 +374,6 @@ export class SegmentationService implements LiveSegmentAssigner {
           ids.push(record.id);
           texts.push((record.payload.profileText as string | undefined) ?? '');
           attributes.push((record.payload.attributes as Attributes | undefined) ?? {});
-          previousIds.push((record.payload.segmentIds as string[] | undefined) ?? []);
           rows.push(record.vector);
         }
         cursor = page.nextCursor;
@@ -405,38 +439,47 @@ export class SegmentationService implements LiveSegmentAssigner {
       const segments = this.describe(run, outcome, order, assignments, sizes, kept, { ids, texts, attributes, data, dimension });
       checkCancelled();
 
-      // 4. Write segments, then memberships under this run's segment ids.
+      // 4. Write segments, then memberships under this run's id (invisible until the run is active).
       update(phase('writing'), true);
       await this.store.upsert(
         SEGMENTS,
         segments.map((s) => ({ id: s.segment.id, vector: s.centroid, payload: segmentToPayload(s.segment) })),
       );
-      const activeRunId = this.activeRunId();
       const childOf = childAssignments(outcome, order, n, assignments);
+      const topCentroids = new Float32Array(kept * dimension);
+      segments.filter((s) => s.segment.level === 0).forEach((s) => topCentroids.set(s.centroid, s.segment.index * dimension));
+      const distances = distancesToCentroids(data, n, dimension, assignments, topCentroids);
       for (let start = 0; start < n; start += this.options.writeBatchSize) {
         checkCancelled();
         const end = Math.min(n, start + this.options.writeBatchSize);
-        const updates = [];
-        for (let i = start; i < end; i++) {
-          const keep = previousIds[i]!.filter((s) => runIdOfSegment(s) === activeRunId);
-          const own = [segmentId(run.id, assignments[i]!)];
-          if (childOf[i]! >= 0) own.push(childSegmentId(run.id, assignments[i]!, childOf[i]!));
-          updates.push({ id: ids[i]!, payload: { segmentIds: [...keep, ...own] } });
-        }
-        await this.store.setPayload(USERS, updates);
+        this.memberships.writeRun(run.id, {
+          userIds: ids.slice(start, end),
+          segments: assignments.subarray(start, end),
+          children: childOf.subarray(start, end),
+          distances: distances.subarray(start, end),
+        });
         update(phase('writing', end / n));
+        // Let queries run between chunks: the rows are not visible until the run is active.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
       checkCancelled();
 
       // 5. Compare with the run this one replaces, then switch: from here on every query answers from this run.
-      const previousLabels = Int32Array.from(previousIds, (list) => {
-        const id = list.find((s) => runIdOfSegment(s) === activeRunId && !isChildSegmentId(s));
-        return id ? Number(id.slice(id.lastIndexOf(':') + 1)) : -1;
-      });
-      const stability = activeRunId ? compareMemberships(activeRunId, previousLabels, assignments) : null;
-      this.runs.setActiveRunId(run.id);
+      const activeRunId = this.activeRunId();
+      let stability = null;
+      if (activeRunId) {
+        const previous = this.memberships.segmentByUser(activeRunId);
+        stability = compareMemberships(activeRunId, Int32Array.from(ids, (id) => previous.get(id) ?? -1), assignments);
+      }
+      const succeeded: SegmentationRun = { ...run, status: 'SUCCEEDED', stability, ...phase('done'), finishedAt: new Date() };
+      // Status and active pointer change in one transaction, and only if the run was not cancelled meanwhile.
+      const activated = this.runs.activate(succeeded, () => this.memberships.removeErased(succeeded.id, scrollStartedAt));
+      if (!activated) throw new RunCancelled();
+      run = succeeded;
+      this.current = succeeded;
       await this.loadActive();
-      update({ status: 'SUCCEEDED', stability, ...phase('done'), finishedAt: new Date() }, true);
+      this.publish(succeeded, true);
+      void this.retire(succeeded.id);
       this.logger.info({ runId: run.id, users: n, k: kept, ms: Date.now() - started }, 'segmentation run succeeded');
     } catch (error) {
       if (error instanceof RunCancelled || signal.aborted) {
@@ -444,9 +487,17 @@ export class SegmentationService implements LiveSegmentAssigner {
       } else {
         const message = error instanceof Error ? error.message : String(error);
         this.logger.error({ runId, err: error }, 'segmentation run failed');
-        update({ status: 'FAILED', error: message, finishedAt: new Date() }, true);
+        const failed: SegmentationRun = { ...run!, status: 'FAILED', error: message, finishedAt: new Date() };
+        if (this.runs.finish(failed)) {
+          run = failed;
+          this.current = failed;
+          this.publish(failed, true);
+        }
       }
-      await this.store.delete(SEGMENTS, { filter: { must: [{ field: 'runId', eq: runId }] } }).catch(() => undefined);
+      if (this.activeRunId() !== runId) {
+        this.memberships.dropRun(runId);
+        await this.store.delete(SEGMENTS, { filter: { must: [{ field: 'runId', eq: runId }] } }).catch(() => undefined);
+      }
     }
   }
 
@@ -533,12 +584,23 @@ export class SegmentationService implements LiveSegmentAssigner {
     return result;
   }
 
+  /** Saves progress (an ended run is saved by finish/activate, never overwritten here) and tells listeners. */
   private publish(run: SegmentationRun, force: boolean): void {
     const now = Date.now();
     if (!force && now - this.lastPublished < this.options.progressIntervalMs) return;
     this.lastPublished = now;
-    this.runs.save(run);
+    if (!isTerminal(run.status) && !this.runs.saveProgress(run)) return;
     this.listener.runUpdated(run);
+  }
+
+  /** After a switch: the replaced run's memberships and segments go, in the background. */
+  private async retire(activeRunId: string): Promise<void> {
+    try {
+      this.memberships.retainRuns([activeRunId]);
+      this.memberships.pruneErased();
+    } catch (error) {
+      this.logger.warn({ err: error }, 'removing the memberships of replaced runs failed; retried after the next run');
+    }
   }
 
   private async loadActive(): Promise<void> {
@@ -582,9 +644,33 @@ function matchesFilter(attributes: Attributes, conditions: AttributeCondition[])
   return conditions.every((c) => (c.in ? c.in.some((v) => flat.has(`${c.attribute}=${v}`)) : flat.has(`${c.attribute}=${c.equals}`)));
 }
 
-function nearest(set: CentroidSet, vector: Float32Array): string | null {
+function nearest(set: CentroidSet, vector: Float32Array): { id: string; similarity: number } | null {
   const j = nearestCentroid(vector, set.vectors, set.ids.length, set.dimension);
-  return j < 0 ? null : set.ids[j]!;
+  if (j < 0) return null;
+  let similarity = 0;
+  let norm = 0;
+  for (let t = 0; t < set.dimension; t++) {
+    similarity += vector[t]! * set.vectors[j * set.dimension + t]!;
+    norm += vector[t]! * vector[t]!;
+  }
+  return { id: set.ids[j]!, similarity: norm > 0 ? similarity / Math.sqrt(norm) : 0 };
+}
+
+/** Cosine distance of every row to its assigned (unit) centroid. */
+function distancesToCentroids(data: Float32Array, n: number, d: number, assignments: Int32Array, centroids: Float32Array): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = assignments[i]!;
+    let dotProduct = 0;
+    let norm = 0;
+    for (let t = 0; t < d; t++) {
+      const x = data[i * d + t]!;
+      dotProduct += x * centroids[c * d + t]!;
+      norm += x * x;
+    }
+    out[i] = norm > 0 ? 1 - dotProduct / Math.sqrt(norm) : 1;
+  }
+  return out;
 }
 
 /** Child cluster (within its parent) of every row, −1 when its parent was not split. */

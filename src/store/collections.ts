@@ -7,11 +7,9 @@ export const SEGMENTS = 'segments';
 
 /**
  * The collections and the payload fields each one filters on (backends index exactly these).
- * - users.segmentIds: the segments a user belongs to, one per run that still matters
- *   (the active run and a run being written); segment ids embed their run id, so a run
- *   being written never changes what the active run answers.
  * - users.attrs: attributes flattened to "key=value" strings for attribute filters.
- * - users.liveRunId: the run whose segment a user was given live (counted per run).
+ * Memberships are not here: they are derived data and live in SQLite (MembershipRepository),
+ * so a run writes no vector row.
  * - segments.runId: which run a segment (its centroid) belongs to.
  */
 export function collectionSpecs(dimension: number): CollectionSpec[] {
@@ -20,9 +18,7 @@ export function collectionSpecs(dimension: number): CollectionSpec[] {
       name: USERS,
       dimension,
       indexedFields: [
-        { name: 'segmentIds', type: 'keyword[]' },
         { name: 'attrs', type: 'keyword[]' },
-        { name: 'liveRunId', type: 'keyword' },
       ],
     },
     { name: ITEMS, dimension, indexedFields: [{ name: 'tags', type: 'keyword[]' }] },

@@ -21,6 +21,28 @@ export class KeyedLock {
     return result;
   }
 
+  /**
+   * Runs `task` once every earlier task on any of `keys` has settled, holding all of them.
+   * The task registers on every key synchronously, so each task waits only for tasks
+   * registered before it: no two tasks can wait for each other, whatever the key order.
+   */
+  runAll<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    const unique = [...new Set(keys)];
+    const previous: Promise<unknown>[] = [];
+    for (const key of unique) {
+      const tail = this.#tails.get(key);
+      if (tail) previous.push(tail);
+    }
+    // Tails never reject (see below), so Promise.all settles only when all have.
+    const result = Promise.all(previous).then(task);
+    const tail = result.catch(() => undefined);
+    for (const key of unique) this.#tails.set(key, tail);
+    void tail.then(() => {
+      for (const key of unique) if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+    return result;
+  }
+
   /** Resolves when every task queued so far has settled. */
   async idle(): Promise<void> {
     while (this.#tails.size > 0) await Promise.all([...this.#tails.values()]);

@@ -2,6 +2,7 @@ import { badInput, notFound } from '../app/errors.js';
 import { validateAttributes, validateBatch, validateId, validateLimit, validateText, type InputLimits } from '../app/validation.js';
 import type { Embedder } from '../embedding/port.js';
 import { USERS } from '../store/collections.js';
+import type { KeyedLock } from '../store/keyed-lock.js';
 import type { VectorStore } from '../store/port.js';
 import { buildProfileText } from './profile-text.js';
 import type { ProfileService } from '../profiles/profile-service.js';
@@ -50,12 +51,20 @@ export class UserService {
       return { id: input.id, text, attributes };
     });
 
-    const existing = new Map(
-      (await this.store.get(USERS, cleaned.map((u) => u.id))).map((r) => [r.id, userFromRecord(r)] as const),
-    );
-    await this.profiles.write(cleaned, existing);
-    const updated = cleaned.filter((u) => existing.has(u.id)).length;
-    return { count: cleaned.length, created: cleaned.length - updated, updated, ids: cleaned.map((u) => u.id) };
+    const ids = cleaned.map((u) => u.id);
+    // Under the users' locks from the existence check to the write: concurrent upserts of the
+    // same ids count each creation once, and no other writer interleaves.
+    return this.profiles.userLocks.runAll(ids, async () => {
+      const existing = new Set((await this.store.get(USERS, ids)).map((r) => r.id));
+      await this.profiles.write(cleaned);
+      const updated = ids.filter((id) => existing.has(id)).length;
+      return { count: cleaned.length, created: cleaned.length - updated, updated, ids };
+    });
+  }
+
+  /** The locks every writer of a user record holds (see ProfileService). */
+  get locks(): KeyedLock {
+    return this.profiles.userLocks;
   }
 
   async get(id: string): Promise<User | null> {

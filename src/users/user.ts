@@ -7,12 +7,6 @@ export interface User {
   attributes: Attributes;
   /** The text the user's vector was embedded from: their own text plus their attributes written out. */
   profileText: string;
-  /** Segment ids of the runs that still matter (see store/collections.ts). */
-  segmentIds: string[];
-  /** The active run's segment when it was given live (nearest centroid) rather than by a run. */
-  liveSegmentId: string | null;
-  /** The run whose segment was given live (indexed, so a run can count its live assignments). */
-  liveRunId: string | null;
   updatedAt: Date;
 }
 
@@ -32,9 +26,6 @@ export function userToPayload(user: User): Payload {
     attributes: user.attributes,
     attrs: flattenAttributes(user.attributes),
     profileText: user.profileText,
-    segmentIds: user.segmentIds,
-    liveSegmentId: user.liveSegmentId,
-    liveRunId: user.liveRunId,
     updatedAt: user.updatedAt.toISOString(),
   };
 }
@@ -46,9 +37,6 @@ export function userFromRecord(record: StoredRecord): User {
     text: (p.text as string | null | undefined) ?? null,
     attributes: (p.attributes as Attributes | undefined) ?? {},
     profileText: (p.profileText as string | undefined) ?? '',
-    segmentIds: (p.segmentIds as string[] | undefined) ?? [],
-    liveSegmentId: (p.liveSegmentId as string | null | undefined) ?? null,
-    liveRunId: (p.liveRunId as string | null | undefined) ?? null,
     updatedAt: new Date((p.updatedAt as string | undefined) ?? 0),
   };
 }

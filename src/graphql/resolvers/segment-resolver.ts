@@ -18,6 +18,11 @@ export class SegmentResolver {
     return services.segmentation.getSegment(id);
   }
 
+  @FieldResolver(() => Int, { description: 'Members now: those the run placed plus users assigned live since, less erased users.' })
+  size(@Root() segment: Segment, @Ctx() { services }: GraphQLContext) {
+    return services.memberships.size(segment);
+  }
+
   @FieldResolver(() => UserConnectionType, { description: 'Members in a stable order, paged with first/after.' })
   async members(
     @Root() segment: Segment,

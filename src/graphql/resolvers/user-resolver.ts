@@ -57,7 +57,6 @@ export class UserResolver {
     description: 'True when the user\'s segment was given live (nearest centroid) after the active run finished.',
   })
   liveAssigned(@Root() user: User, @Ctx() { services }: GraphQLContext) {
-    const active = services.segmentation.activeSegmentIdOf(user.segmentIds);
-    return active === null ? services.segmentation.activeRunId() !== null : active === user.liveSegmentId;
+    return services.memberships.isLiveAssigned(user.id);
   }
 }

@@ -85,7 +85,7 @@ export class SegmentType {
   @Field(() => String, { description: 'A short name built from the segment\'s distinguishing terms.' })
   label!: string;
 
-  @Field(() => Int, { description: 'Members when the run finished (users assigned live since are not counted).' })
+  @Field(() => Int, { description: 'Members now: those the run placed plus users assigned live since, less erased users.' })
   size!: number;
 
   @Field(() => [KeywordType], { description: 'Distinguishing terms, best first.' })
