@@ -39,6 +39,7 @@ export class MembershipService {
     const scope = scopeOf(segment);
     const position = after == null ? null : decodeCursor(after);
     const rows = this.repository.page(scope, first + 1, position);
+    const totalCount = this.repository.count(scope);
     const pageRows = rows.slice(0, first);
     const users = await this.usersById(pageRows.map((r) => r.userId));
     const edges = pageRows
@@ -48,7 +49,7 @@ export class MembershipService {
       users: edges,
       hasNextPage: rows.length > first,
       endCursor: pageRows.length > 0 ? encodeCursor(pageRows.at(-1)!.position) : null,
-      totalCount: this.repository.count(scope),
+      totalCount,
     };
   }
 

@@ -122,9 +122,8 @@ export class SegmentationService implements LiveSegmentAssigner {
       await this.store.delete(SEGMENTS, { filter: { must: [{ field: 'runId', eq: run.id }] } });
       this.logger.warn({ runId: run.id }, 'marked an interrupted segmentation run as failed');
     }
-    // Memberships of runs that never became active (interrupted, or left by an older version) go.
-    const active = this.runs.activeRunId();
-    this.memberships.retainRuns(active ? [active] : []);
+    // Memberships of runs that never succeeded (interrupted before their switch) go.
+    this.memberships.retainRuns(this.memberships.runIds().filter((id) => this.runs.get(id)?.status === 'SUCCEEDED'));
     await this.loadActive();
   }
 
@@ -475,11 +474,12 @@ export class SegmentationService implements LiveSegmentAssigner {
       // Status and active pointer change in one transaction, and only if the run was not cancelled meanwhile.
       const activated = this.runs.activate(succeeded, () => this.memberships.removeErased(succeeded.id, scrollStartedAt));
       if (!activated) throw new RunCancelled();
+      // Clients hear SUCCEEDED only once queries answer from this run.
+      await this.loadActive();
       run = succeeded;
       this.current = succeeded;
-      await this.loadActive();
       this.publish(succeeded, true);
-      void this.retire(succeeded.id);
+      this.retire(succeeded.id, activeRunId);
       this.logger.info({ runId: run.id, users: n, k: kept, ms: Date.now() - started }, 'segmentation run succeeded');
     } catch (error) {
       if (error instanceof RunCancelled || signal.aborted) {
@@ -494,7 +494,7 @@ export class SegmentationService implements LiveSegmentAssigner {
           this.publish(failed, true);
         }
       }
-      if (this.activeRunId() !== runId) {
+      if (this.runs.activeRunId() !== runId) {
         this.memberships.dropRun(runId);
         await this.store.delete(SEGMENTS, { filter: { must: [{ field: 'runId', eq: runId }] } }).catch(() => undefined);
       }
@@ -593,10 +593,14 @@ export class SegmentationService implements LiveSegmentAssigner {
     this.listener.runUpdated(run);
   }
 
-  /** After a switch: the replaced run's memberships and segments go, in the background. */
-  private async retire(activeRunId: string): Promise<void> {
+  /**
+   * After a switch: memberships of runs older than the one just replaced go. The replaced
+   * run's stay until the next switch, so a query that began before this one still reads a
+   * whole run, and its segments can still be paged by id.
+   */
+  private retire(activeRunId: string, replacedRunId: string | null): void {
     try {
-      this.memberships.retainRuns([activeRunId]);
+      this.memberships.retainRuns(replacedRunId ? [activeRunId, replacedRunId] : [activeRunId]);
       this.memberships.pruneErased();
     } catch (error) {
       this.logger.warn({ err: error }, 'removing the memberships of replaced runs failed; retried after the next run');
