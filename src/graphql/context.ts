@@ -1,4 +1,5 @@
 import type { InputLimits } from '../app/validation.js';
+import type { Principal } from '../auth/roles.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import type { ItemService } from '../items/item-service.js';
 import type { RecommendationService } from '../recommendation/recommendation-service.js';
@@ -21,4 +22,6 @@ export interface Services {
 
 export interface GraphQLContext {
   services: Services;
+  /** Who is calling: the role of their API key (admin in open mode). */
+  principal: Principal;
 }
