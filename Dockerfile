@@ -10,7 +10,9 @@ RUN npm run build \
  && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
-ENV NODE_ENV=production PORT=4000 DATA_DIR=/data MODELS_DIR=/app/models
+# A container must listen on all interfaces to be reachable through its published port (the service's
+# own default without API keys is 127.0.0.1). Configure API_KEYS or API_KEYS_FILE: see README, Security.
+ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0 DATA_DIR=/data MODELS_DIR=/app/models
 WORKDIR /app
 COPY --from=build /app /app
 VOLUME ["/data"]

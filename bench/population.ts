@@ -59,7 +59,7 @@ async function waitForRun(app: App, id: string): Promise<RunResult> {
 export async function benchPopulation({ size, batchSize, k, queries: queryCount, modelsDir, log }: PopulationOptions): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'segmentql-bench-'));
   const app = await createApp(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MODELS_DIR: modelsDir, SEED_DEMO: 'false', LOG_LEVEL: 'warn', MAX_BATCH_SIZE: String(batchSize), MAX_RESULT_LIMIT: '1000' }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MODELS_DIR: modelsDir, SEED_DEMO: 'false', LOG_LEVEL: 'warn', MAX_BATCH_SIZE: String(batchSize), MAX_RESULT_LIMIT: '1000', RATE_LIMIT_PER_MINUTE: '0' }),
   );
   try {
     // Ingest through GraphQL, as clients do.

@@ -13,10 +13,10 @@ import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
 import './page.css';
 
-import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
-import { StrictMode } from 'react';
+import { StrictMode, useEffect, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createFetcher, headerValue } from './fetcher';
 
 const DEFAULT_QUERY = `# Welcome to segmentql!
 #
@@ -26,6 +26,9 @@ const DEFAULT_QUERY = `# Welcome to segmentql!
 #
 # Subscriptions stream over a WebSocket, e.g.
 #   subscription { reclusterCompleted { ... } }
+#
+# If the service needs an API key, paste it in the
+# Headers tab below: {"Authorization": "Bearer <key>"}
 
 {
   segments {
@@ -54,10 +57,15 @@ function endpointUrls(location: Location): { http: string; ws: string } {
 
 const endpoint = endpointUrls(window.location);
 
-// Queries and mutations go over HTTP POST. Operations that are subscriptions go over graphql-ws:
-// the toolkit creates a graphql-ws client for `subscriptionUrl` and forwards the headers typed
-// in GraphiQL's header editor as `connectionParams`.
-const fetcher = createGraphiQLFetcher({ url: endpoint.http, subscriptionUrl: endpoint.ws });
+/** The Authorization header in the header editor's JSON, if it parses. */
+function authorizationIn(headersText: string): string | undefined {
+  try {
+    const headers: unknown = JSON.parse(headersText || '{}');
+    return headers && typeof headers === 'object' ? headerValue(headers as Record<string, unknown>, 'authorization') : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 // Like express-graphql's GraphiQL, `?query=...&variables=...` pre-fills the editors so that links
 // to a query can be shared. Without them the editors keep what the user had (localStorage).
@@ -66,15 +74,37 @@ const params = new URLSearchParams(window.location.search);
 const container = document.getElementById('graphiql');
 if (!container) throw new Error('GraphiQL: the #graphiql element is missing from the page');
 
-createRoot(container).render(
-  <StrictMode>
+/**
+ * GraphiQL fetches the schema (docs, autocompletion) once at start, which fails while a service
+ * with API keys has no key yet. It fetches it again whenever the fetcher changes, so a new fetcher
+ * is made when the Authorization header settles on a new value (debounced, so typing a key does
+ * not send a request per keystroke). Every request reads the headers itself anyway.
+ */
+function App() {
+  const [authorization, setAuthorization] = useState<string | undefined>(undefined);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // `authorization` is not used inside: a new value is the signal to refetch the schema.
+  const fetcher = useMemo(() => createFetcher(endpoint), [authorization]);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const onEditHeaders = (headersText: string) => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setAuthorization(authorizationIn(headersText)), 400);
+  };
+  return (
     <GraphiQL
       fetcher={fetcher}
+      onEditHeaders={onEditHeaders}
       defaultQuery={DEFAULT_QUERY}
       initialQuery={params.get('query') ?? undefined}
       initialVariables={params.get('variables') ?? undefined}
       // Headers may carry credentials: don't write them to localStorage unless the user opts in.
       shouldPersistHeaders={false}
     />
+  );
+}
+
+createRoot(container).render(
+  <StrictMode>
+    <App />
   </StrictMode>,
 );

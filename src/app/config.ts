@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { accessConfigFields, defaultHost } from '../auth/access-config.js';
+import { loadApiKeys, type ApiKey } from '../auth/api-keys.js';
 
 /**
  * Service configuration, read from environment variables and validated at start.
@@ -34,7 +36,9 @@ function weightList<const N extends string>(names: readonly N[], label: string, 
 
 export const configSchema = z.object({
   PORT: positiveInt(0, 65535).default(4000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Default by whether API keys are configured: see defaultHost.
+  HOST: z.string().min(1).optional(),
+  ...accessConfigFields,
   DATA_DIR: z.string().min(1).default('./data'),
   MODELS_DIR: z.string().min(1).default('./models'),
   QDRANT_URL: z.url({ message: 'expected a URL such as http://localhost:6333' }).optional(),
@@ -68,7 +72,10 @@ export const configSchema = z.object({
     .transform(weightList(['SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'], 'STRATEGY', { allowNegative: false })),
 });
 
-export type Config = z.infer<typeof configSchema>;
+type ParsedConfig = z.infer<typeof configSchema>;
+
+/** The parsed configuration, with HOST resolved and API keys as digests (the keys themselves are not kept). */
+export type Config = Omit<ParsedConfig, 'HOST' | 'API_KEYS' | 'API_KEYS_FILE'> & { HOST: string; API_KEYS: readonly ApiKey[] };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -79,12 +86,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Empty strings (e.g. `QDRANT_URL=` in a compose file) mean "not set".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = configSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  const keys = loadApiKeys(cleaned);
+  if (!parsed.success || keys.problems.length > 0) {
+    const lines = [...(parsed.error?.issues ?? []).map((i) => `  ${i.path.join('.')}: ${i.message}`), ...keys.problems.map((p) => `  ${p}`)];
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee the configuration table in README.md.`);
   }
+  const { API_KEYS: _keys, API_KEYS_FILE: _keysFile, ...settings } = parsed.data;
   return {
-    ...parsed.data,
+    ...settings,
+    HOST: settings.HOST ?? defaultHost(keys.keys),
+    API_KEYS: keys.keys,
     DATA_DIR: path.resolve(parsed.data.DATA_DIR),
     MODELS_DIR: path.resolve(parsed.data.MODELS_DIR),
   };

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { createEmbedder } from '../embedding/index.js';
 import type { Embedder, ProgressEvent } from '../embedding/port.js';
+import { logAccessMode } from '../auth/access-mode.js';
+import { KeyRing } from '../auth/key-ring.js';
+import { RequestRateLimiter } from '../auth/rate-limit.js';
 import { openDatabase, type Database } from '../database/open-database.js';
 import type { Services } from '../graphql/context.js';
 import { createRunPubSub, RECLUSTER_COMPLETED, RUN_UPDATED } from '../graphql/events.js';
@@ -34,6 +37,8 @@ export interface App {
   /** Base URL, e.g. http://127.0.0.1:4000 */
   url: string;
   port: number;
+  /** The address the server listens on (HOST, or its default). */
+  host: string;
   services: Services;
   logger: Logger;
   close(): Promise<void>;
@@ -69,6 +74,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     db?.close();
   };
 
+  const keys = new KeyRing(config.API_KEYS);
   try {
     http = await startHttpServer(
       {
@@ -77,13 +83,21 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         services: () => services,
         readiness: [{ name: 'store', check: async () => (store ? store.ping() : Promise.reject(new Error('opening'))) }],
         logger,
+        access: {
+          keys,
+          corsOrigins: config.CORS_ORIGINS,
+          rateLimiter: new RequestRateLimiter(config.RATE_LIMIT_PER_MINUTE),
+          trustProxy: config.TRUST_PROXY,
+        },
       },
       config.PORT,
       config.HOST,
     );
     const address = http.server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
+    const host = typeof address === 'object' && address ? address.address : config.HOST;
     logger.info({ port, graphql: `http://localhost:${port}/graphql` }, 'listening; loading the model and opening the store');
+    logAccessMode(logger, keys, host, port, config.RATE_LIMIT_PER_MINUTE);
 
     const database = openDatabase(config.DATA_DIR);
     db = database;
@@ -190,7 +204,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     if (profileRefresher.pending() > 0) profileRefresher.schedule();
     services = ready;
     logger.info({ store: openStore.backend, model: model.modelId, dimension: model.dimension }, 'ready');
-    return { url: `http://127.0.0.1:${port}`, port, services: ready, logger, close: closeAll };
+    return { url: `http://127.0.0.1:${port}`, port, host, services: ready, logger, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;

@@ -1,6 +1,7 @@
 /**
  * `npm run recluster -- --k 8` (or `--k-min 2 --k-max 12`, `--subsegments 3`, `--seed 42`,
- * `--filter country=DE`, `--algorithm KMEANS_REFERENCE`, `--url http://host:4000/graphql`):
+ * `--filter country=DE`, `--algorithm KMEANS_REFERENCE`, `--url http://host:4000/graphql`; an admin API key
+ * in SEGMENTQL_API_KEY when the service has keys):
  * starts a segmentation run on the running service and follows it with a progress bar,
  * through the same GraphQL API (mutation + graphql-ws subscription) frontends use.
  */
@@ -25,7 +26,8 @@ const { values } = parseArgs({
 
 if (values.help) {
   process.stdout.write(
-    'usage: npm run recluster -- [--k N | --k-min A --k-max B] [--subsegments N] [--seed N] [--filter attr=value ...] [--algorithm KMEANS|KMEANS_REFERENCE] [--url URL]\n',
+    'usage: npm run recluster -- [--k N | --k-min A --k-max B] [--subsegments N] [--seed N] [--filter attr=value ...] [--algorithm KMEANS|KMEANS_REFERENCE] [--url URL]\n' +
+      'A service with API keys needs an admin key in SEGMENTQL_API_KEY (read from the environment so it stays out of shell history and ps).\n',
   );
   process.exit(0);
 }
@@ -74,10 +76,12 @@ interface Run {
   segments: Array<{ label: string; size: number }>;
 }
 
+const authorization = process.env.SEGMENTQL_API_KEY ? `Bearer ${process.env.SEGMENTQL_API_KEY}` : undefined;
+
 async function main(): Promise<void> {
   const response = await fetch(values.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
     body: JSON.stringify({ query: `mutation($input: ReclusterInput) { recluster(input: $input) { id } }`, variables: { input } }),
   }).catch((error: unknown) => {
     throw new Error(`cannot reach ${values.url}: ${error instanceof Error ? error.message : String(error)} (is the service running? npm start)`);
@@ -88,7 +92,12 @@ async function main(): Promise<void> {
   process.stderr.write(`run ${runId} started\n`);
 
   const bar = new ProgressBar();
-  const client = createClient({ url: values.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+  const client = createClient({
+    url: values.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: authorization ? { authorization } : undefined,
+  });
   let last: Run | undefined;
   await new Promise<void>((resolve, reject) => {
     client.subscribe<{ segmentationRunUpdated: Run }>(

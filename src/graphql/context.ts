@@ -1,4 +1,5 @@
 import type { InputLimits } from '../app/validation.js';
+import type { Principal } from '../auth/roles.js';
 import type { ErasureService } from '../erasure/erasure-service.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import type { ItemService } from '../items/item-service.js';
@@ -23,4 +24,6 @@ export interface Services {
 
 export interface GraphQLContext {
   services: Services;
+  /** Who is calling: the role of their API key (admin in open mode). */
+  principal: Principal;
 }

@@ -12,6 +12,9 @@ import { graphiqlMiddleware } from '../graphiql/serve-graphiql.js';
 import type { GraphQLContext, Services } from '../graphql/context.js';
 import type { RunPubSub } from '../graphql/events.js';
 import { createFormatError } from './format-error.js';
+import { authenticateAndLimit, corsForAllowlist, principalOf, roleCheckPlugin, type AccessOptions } from './http-access.js';
+import type { TrustProxy } from './trust-proxy.js';
+import { createWebSocketAccess } from './ws-access.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Largest accepted request body: a full batch of long texts fits. */
@@ -30,6 +33,8 @@ export interface HttpServerOptions {
   services: () => Services | null;
   readiness: ReadinessCheck[];
   logger: Logger;
+  /** API keys, allowed origins, rate limit: see src/auth and the README's Security section. */
+  access: AccessOptions & { trustProxy: TrustProxy };
 }
 
 export interface RunningHttpServer {
@@ -50,6 +55,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   const { schema, pubSub, logger } = options;
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.access.trustProxy);
   const server = http.createServer(app);
 
   app.get('/healthz', (_req, res) => {
@@ -68,18 +74,21 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
         checks[probe.name] = error instanceof Error ? error.message : String(error);
       }
     }
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', auth: options.access.keys.open ? 'off' : 'on', checks });
   });
 
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const wsAccess = createWebSocketAccess({ ...options.access, schema }, logger);
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, verifyClient: wsAccess.verifyClient });
   const formatError = createFormatError(logger);
   const wsCleanup = useServer(
     {
       schema,
-      context: () => {
+      onConnect: wsAccess.onConnect,
+      onSubscribe: wsAccess.onSubscribe,
+      context: (ctx) => {
         const services = options.services();
         if (!services) throw notReady();
-        return { services, pubSub };
+        return { services, pubSub, principal: wsAccess.principal(ctx) };
       },
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
@@ -97,6 +106,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
+      roleCheckPlugin,
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       {
         // Over HTTP a subscription would run as a query and fail obscurely: say where it belongs.
@@ -116,15 +126,18 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   });
   await apollo.start();
 
+  app.use(GRAPHQL_PATH, corsForAllowlist(options.access.corsOrigins));
+  // The GraphiQL page and its assets need no key; every GraphQL request below does.
   app.use(GRAPHQL_PATH, graphiqlMiddleware({ path: GRAPHQL_PATH }));
   app.use(
     GRAPHQL_PATH,
+    authenticateAndLimit(options.access, logger),
     express.json({ limit: MAX_BODY }),
     expressMiddleware(apollo, {
-      context: async () => {
+      context: async ({ res }) => {
         const services = options.services();
         if (!services) throw notReady();
-        return { services };
+        return { services, principal: principalOf(res) };
       },
     }),
   );

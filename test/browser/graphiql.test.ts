@@ -27,6 +27,8 @@ const squash = (text: string) => text.replace(/\s+/gu, '');
 
 describe.skipIf(chromiumMissing)('GraphiQL in Chromium', () => {
   let server: TestServer;
+  /** The server the current test's page talks to: `server`, or the one with API keys. */
+  let target: TestServer;
   let segments: Array<{ id: string; label: string; size: number }>;
   let browser: Browser;
   let context: BrowserContext;
@@ -42,6 +44,7 @@ describe.skipIf(chromiumMissing)('GraphiQL in Chromium', () => {
     await promisify(execFile)(process.execPath, [path.join(root, 'scripts', 'build-graphiql.mjs')], { cwd: root });
     // The real segmentql server, with a few users segmented so queries have something to show.
     server = await startTestServer();
+    target = server;
     await server.gql(`mutation { upsertUsers(users: [
       { id: "ada", text: "astronomy, telescopes and distant galaxies" }, { id: "bob", text: "rockets, planets and space travel" },
       { id: "cy", text: "baking sourdough bread and pasta" }, { id: "di", text: "vegan curry recipes and soups" }]) { count } }`);
@@ -71,7 +74,7 @@ describe.skipIf(chromiumMissing)('GraphiQL in Chromium', () => {
     problems = [];
     assetResponses = [];
     webSockets = [];
-    const host = new URL(server.url).host;
+    const host = new URL(target.url).host;
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);
     });
@@ -100,7 +103,7 @@ describe.skipIf(chromiumMissing)('GraphiQL in Chromium', () => {
 
   /** Opens GraphiQL like a browser would (Accept: text/html) and waits for the editors. */
   async function openGraphiql(search = ''): Promise<void> {
-    const response = await page.goto(`${server.url}${GRAPHQL_PATH}${search}`);
+    const response = await page.goto(`${target.url}${GRAPHQL_PATH}${search}`);
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-type']).toMatch(/^text\/html/);
     await page.locator('.graphiql-query-editor .monaco-editor').waitFor();
@@ -176,5 +179,91 @@ describe.skipIf(chromiumMissing)('GraphiQL in Chromium', () => {
       .toContain(squash(`"id": "${id}", "status": "SUCCEEDED"`));
     expect(webSockets).toContain(`${server.url.replace(/^http/, 'ws')}${GRAPHQL_PATH}`);
     expect(problems).toEqual([]);
+  });
+
+  describe('with API keys', () => {
+    const READER = 'graphiql-reader-0123456789abcdef';
+    const ADMIN = 'graphiql-admin-0123456789abcdef';
+    let keyed: TestServer;
+    /** Authorization headers of the GraphQL requests the page sent, with the status of each answer. */
+    let graphqlCalls: Array<{ authorization: string | undefined; status: number; introspection: boolean }>;
+    /** graphql-ws connection_init payloads the page sent. */
+    let connectionInits: unknown[];
+
+    beforeAll(async () => {
+      keyed = await startTestServer({ API_KEYS: `reader:${READER},admin:${ADMIN}` });
+      target = keyed;
+    });
+    afterAll(async () => {
+      target = server;
+      await keyed?.close();
+    });
+
+    beforeEach(() => {
+      graphqlCalls = [];
+      connectionInits = [];
+      page.on('response', async (response) => {
+        const request = response.request();
+        if (request.method() !== 'POST' || !request.url().endsWith(GRAPHQL_PATH)) return;
+        const headers = await request.allHeaders();
+        graphqlCalls.push({ authorization: headers.authorization, status: response.status(), introspection: (request.postData() ?? '').includes('__schema') });
+      });
+      page.on('websocket', (socket) =>
+        socket.on('framesent', ({ payload }) => {
+          const message = JSON.parse(String(payload)) as { type: string; payload?: unknown };
+          if (message.type === 'connection_init') connectionInits.push(message.payload ?? null);
+        }),
+      );
+    });
+
+    /** Before a key is pasted the page's schema request is refused (401): expected, not a problem. */
+    const unexpectedProblems = () =>
+      problems.filter((p) => !/^HTTP 401 for .*\/graphql$/.test(p) && !/status of 401 \(Unauthorized\)/.test(p));
+
+    /** Pastes headers into GraphiQL's header editor, as a user would. */
+    async function setHeaders(json: string): Promise<void> {
+      await page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
+      const editor = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden) .monaco-editor');
+      await editor.waitFor();
+      await editor.locator('textarea').focus();
+      await page.keyboard.press('ControlOrMeta+KeyA');
+      await page.keyboard.press('Delete');
+      await page.keyboard.insertText(json);
+      await expect.poll(async () => squash(await editor.locator('.view-lines').innerText())).toBe(squash(json));
+    }
+
+    it('uses a key pasted into the headers editor for queries and for the schema', async () => {
+      await openGraphiql();
+      // Without a key the schema request is refused.
+      await expect.poll(() => graphqlCalls.some((c) => c.introspection && c.status === 401)).toBe(true);
+      await setHeaders(`{"Authorization": "Bearer ${READER}"}`);
+      // The schema is fetched again with the key (docs and autocompletion work).
+      await expect.poll(() => graphqlCalls.some((c) => c.introspection && c.status === 200 && c.authorization === `Bearer ${READER}`)).toBe(true);
+
+      await page.locator('.graphiql-execute-button').click();
+      const segments = (await keyed.gql<{ segments: unknown[] }>('{ segments { id label size } }', {}, { headers: { authorization: `Bearer ${READER}` } })).data!.segments;
+      await expect.poll(async () => squash(await responseText())).toContain(squash(JSON.stringify({ data: { segments } }, null, 2)));
+      expect(graphqlCalls.filter((c) => !c.introspection).at(-1)).toEqual({ authorization: `Bearer ${READER}`, status: 200, introspection: false });
+      expect(unexpectedProblems()).toEqual([]);
+    });
+
+    it('sends the key as connectionParams.authorization for subscriptions', async () => {
+      await openGraphiql();
+      await setHeaders(`{"Authorization": "Bearer ${READER}"}`);
+      await setQuery('subscription { reclusterCompleted { id status } }');
+      await page.locator('.graphiql-execute-button').click();
+      await expect.poll(() => connectionInits.length).toBeGreaterThan(0);
+      expect(connectionInits).toEqual([{ authorization: `Bearer ${READER}` }]);
+      await page.waitForTimeout(300);
+
+      const admin = { headers: { authorization: `Bearer ${ADMIN}` } };
+      await keyed.gql(`mutation { upsertUsers(users: [{ id: "ada", text: "astronomy and galaxies" }, { id: "cy", text: "baking bread" }]) { count } }`, {}, admin);
+      const run = await keyed.gql<{ recluster: { id: string } }>(`mutation { recluster(input: { k: 2, seed: 3 }) { id } }`, {}, admin);
+      const id = run.data!.recluster.id;
+      await expect
+        .poll(async () => squash(await responseText()), { timeout: 20_000 })
+        .toContain(squash(`"reclusterCompleted": { "id": "${id}", "status": "SUCCEEDED" }`));
+      expect(unexpectedProblems()).toEqual([]);
+    });
   });
 });

@@ -5,19 +5,26 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/app/config.js';
 import { createApp, type App } from '../../src/app/create-app.js';
+import type { Logger } from '../../src/app/logger.js';
 
 /** A real segmentql server on a random port with its own temporary data directory. */
 export interface TestServer {
   app: App;
   dataDir: string;
   url: string;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
-  ws(): Client;
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, options?: RequestOptions): Promise<GraphQLResponse<T>>;
+  ws(options?: { connectionParams?: Record<string, unknown> }): Client;
   close(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface RequestOptions {
+  /** Extra request headers, e.g. `{ authorization: 'Bearer <key>' }`. */
+  headers?: Record<string, string>;
 }
 
 export interface GraphQLResponse<T> {
   status: number;
+  headers: Headers;
   data?: T;
   errors?: Array<{ message: string; extensions?: { code?: string; [key: string]: unknown } }>;
 }
@@ -26,7 +33,11 @@ export function tempDataDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'segmentql-test-'));
 }
 
-export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir()): Promise<TestServer> {
+/**
+ * `env` overrides the test defaults; an empty string unsets a variable (e.g. `HOST: ''` for the
+ * default address). `logger` replaces the service's logger (to capture what it writes).
+ */
+export async function startTestServer(env: Record<string, string> = {}, dataDir = tempDataDir(), logger?: Logger): Promise<TestServer> {
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
@@ -34,25 +45,32 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
     MODELS_DIR: path.resolve('models'),
     SEED_DEMO: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // Suites fire requests faster than any real client; the rate limit has its own tests.
+    RATE_LIMIT_PER_MINUTE: '0',
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, logger);
   const clients: Client[] = [];
   return {
     app,
     dataDir,
     url: app.url,
-    async gql<T>(query: string, variables?: Record<string, unknown>) {
+    async gql<T>(query: string, variables?: Record<string, unknown>, options: RequestOptions = {}) {
       const response = await fetch(`${app.url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...options.headers },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status'>;
-      return { status: response.status, ...body };
+      const body = (await response.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+      return { status: response.status, headers: response.headers, ...body };
     },
-    ws() {
-      const client = createClient({ url: `${app.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+    ws(options = {}) {
+      const client = createClient({
+        url: `${app.url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: options.connectionParams,
+      });
       clients.push(client);
       return client;
     },
