@@ -12,6 +12,7 @@ import { graphiqlMiddleware } from '../graphiql/serve-graphiql.js';
 import type { GraphQLContext, Services } from '../graphql/context.js';
 import type { RunPubSub } from '../graphql/events.js';
 import { createFormatError } from './format-error.js';
+import { queryNestingErrors, queryNestingGuard } from './query-nesting.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Largest accepted request body: a full batch of long texts fits. */
@@ -81,6 +82,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
         if (!services) throw notReady();
         return { services, pubSub };
       },
+      onSubscribe: (_ctx, _id, payload) => queryNestingErrors(payload.query),
       onError: (_ctx, _id, _payload, errors) => {
         logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
       },
@@ -120,6 +122,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: MAX_BODY }),
+    queryNestingGuard(),
     expressMiddleware(apollo, {
       context: async () => {
         const services = options.services();
