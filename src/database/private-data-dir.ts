@@ -30,17 +30,26 @@ export function preparePrivateDataDir(dataDir: string, logger: Logger): void {
   const mode = fs.statSync(dataDir).mode & 0o777;
   if ((mode & GROUP_AND_OTHER) === 0) return;
   let tightened = 0;
-  for (const entry of fs.readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
-    if (entry.isSymbolicLink()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    const want = entry.isDirectory() ? DATA_DIR_MODE : DATA_FILE_MODE;
-    const current = fs.statSync(full).mode & 0o777;
-    if ((current & GROUP_AND_OTHER) !== 0) {
-      fs.chmodSync(full, want);
-      tightened++;
+  try {
+    for (const entry of fs.readdirSync(dataDir, { recursive: true, withFileTypes: true })) {
+      if (entry.isSymbolicLink()) continue;
+      const full = path.join(entry.parentPath, entry.name);
+      const want = entry.isDirectory() ? DATA_DIR_MODE : DATA_FILE_MODE;
+      const current = fs.statSync(full).mode & 0o777;
+      if ((current & GROUP_AND_OTHER) !== 0) {
+        fs.chmodSync(full, want);
+        tightened++;
+      }
     }
+    fs.chmodSync(dataDir, DATA_DIR_MODE);
+  } catch (error) {
+    // E.g. a mounted volume owned by another user: serving beats refusing, but say so.
+    logger.warn(
+      { dataDir: path.resolve(dataDir), mode: `0${mode.toString(8)}`, err: error },
+      'DATA_DIR is readable by other users and could not be made private; fix its owner or mode',
+    );
+    return;
   }
-  fs.chmodSync(dataDir, DATA_DIR_MODE);
   logger.warn(
     { dataDir: path.resolve(dataDir), previousMode: `0${mode.toString(8)}`, mode: '0700', entriesTightened: tightened },
     'DATA_DIR was readable by other users; made it private (0700, files 0600)',

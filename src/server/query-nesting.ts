@@ -25,7 +25,8 @@ export function queryNestingExceeds(source: string, limit: number): boolean {
       }
     } else if (c === '{' || c === '[' || c === '(') {
       if (++depth > limit) return true;
-    } else if (c === '}' || c === ']' || c === ')') {
+    } else if ((c === '}' || c === ']' || c === ')') && depth > 0) {
+      // Never below 0: stray closers must not buy extra depth for what follows.
       depth--;
     }
   }

@@ -8,6 +8,7 @@ describe('queryNestingExceeds', () => {
     expect(queryNestingExceeds('{ a { b { c } } }', 2)).toBe(true);
     expect(queryNestingExceeds('mutation { m(x: [{ a: [1] }]) { id } }', 5)).toBe(false);
     expect(queryNestingExceeds('mutation { m(x: [{ a: [1] }]) { id } }', 4)).toBe(true);
+    expect(queryNestingExceeds(`${'}'.repeat(10)}{ a { b { c } } }`, 2)).toBe(true);
   });
 
   it('ignores brackets inside strings, block strings and comments', () => {
