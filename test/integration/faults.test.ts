@@ -8,7 +8,7 @@ import { tempDataDir } from '../support/test-server.js';
  * same DATA_DIR. The lock must not outlive the process, acknowledged writes must survive,
  * and an interrupted run must leave the previous segments answering.
  */
-/** Each case takes 5-20 s (two service starts dominate); the bound leaves room for a loaded shared machine. */
+/** Each case takes 3-12 s on an idle machine, up to ~40 s on a busy one (service starts dominate); the bound leaves room. */
 const BOUND_MS = 90_000;
 const UPSERT = `mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count } }`;
 const TOPICS = ['astronomy and telescopes', 'baking bread', 'hiking in the alps', 'jazz piano', 'vintage cars', 'chess openings'];
