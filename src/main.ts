@@ -1,9 +1,12 @@
 import { ConfigError, loadConfig } from './app/config.js';
 import { createApp, StartupError } from './app/create-app.js';
 import { createLogger } from './app/logger.js';
+import { restrictFileModes } from './database/private-data-dir.js';
 
 /** `npm start`: configuration from the environment, then serve until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  // Before anything touches the disk: files this process creates are private to its user (see createApp).
+  restrictFileModes();
   let config;
   try {
     config = loadConfig();

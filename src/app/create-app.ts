@@ -4,7 +4,9 @@ import type { Embedder, ProgressEvent } from '../embedding/port.js';
 import { logAccessMode } from '../auth/access-mode.js';
 import { KeyRing } from '../auth/key-ring.js';
 import { RequestRateLimiter } from '../auth/rate-limit.js';
+import { lockDataDir } from '../database/data-dir-lock.js';
 import { openDatabase, type Database } from '../database/open-database.js';
+import { preparePrivateDataDir, restrictFileModes } from '../database/private-data-dir.js';
 import type { Services } from '../graphql/context.js';
 import { createRunPubSub, RECLUSTER_COMPLETED, RUN_UPDATED } from '../graphql/events.js';
 import { buildAppSchema } from '../graphql/schema.js';
@@ -29,6 +31,7 @@ import { ProfileRefresher } from '../profiles/profile-refresher.js';
 import { ProfileService } from '../profiles/profile-service.js';
 import { UserService } from '../users/user-service.js';
 import type { Config } from './config.js';
+import { StartupError } from './errors.js';
 import { createLogger } from './logger.js';
 import { loadDemoData } from './seed-demo.js';
 import type { InputLimits } from './validation.js';
@@ -44,10 +47,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Thrown when the service cannot start for a reason the operator must fix. */
-export class StartupError extends Error {
-  override name = 'StartupError';
-}
+export { StartupError };
 
 /**
  * The composition root: opens the store and the database, loads the model, wires
@@ -64,6 +64,10 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   let http: RunningHttpServer | null = null;
   let segmentation: SegmentationService | null = null;
   let refresher: ProfileRefresher | null = null;
+  // Before anything is created in DATA_DIR: private modes, then one process per DATA_DIR (fails fast).
+  restrictFileModes();
+  preparePrivateDataDir(config.DATA_DIR, logger);
+  const dataDirLock = lockDataDir(config.DATA_DIR);
 
   const closeAll = async () => {
     await segmentation?.stop();
@@ -71,7 +75,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     await http?.close().catch((e: unknown) => logger.warn({ err: e }, 'closing the HTTP server failed'));
     await embedder?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
-    db?.close();
+    try {
+      db?.close();
+    } finally {
+      dataDirLock.release();
+    }
   };
 
   const keys = new KeyRing(config.API_KEYS);

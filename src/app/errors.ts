@@ -19,3 +19,8 @@ export class AppError extends Error {
 export const badInput = (message: string, details?: Record<string, unknown>) => new AppError('BAD_USER_INPUT', message, details);
 export const notFound = (message: string, details?: Record<string, unknown>) => new AppError('NOT_FOUND', message, details);
 export const conflict = (message: string, details?: Record<string, unknown>) => new AppError('CONFLICT', message, details);
+
+/** Thrown when the service cannot start for a reason the operator must fix. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}

@@ -67,9 +67,10 @@ const MIGRATIONS: string[] = [
 ];
 
 export function openDatabase(dataDir: string): Database {
-  fs.mkdirSync(dataDir, { recursive: true });
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new DatabaseSync(path.join(dataDir, 'segmentql.sqlite'));
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+  // busy_timeout: a writer that finds the file locked (a checkpoint, a CLI reading it) waits up to 5 s instead of failing.
+  db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
   migrate(db);
   return db;
 }

@@ -2,7 +2,14 @@ import { badInput, notFound } from '../app/errors.js';
 import { validateId, type InputLimits } from '../app/validation.js';
 import type { ItemService } from '../items/item-service.js';
 import type { UserService } from '../users/user-service.js';
-import { INTERACTION_KINDS, type Interaction, type InteractionKind } from './interaction.js';
+import {
+  EARLIEST_INTERACTION_MS,
+  INTERACTION_KINDS,
+  INTERACTION_VALUE_RULES,
+  MAX_FUTURE_SKEW_MS,
+  type Interaction,
+  type InteractionKind,
+} from './interaction.js';
 import type { InteractionRepository } from './interaction-repository.js';
 
 export interface InteractionInput {
@@ -12,9 +19,6 @@ export interface InteractionInput {
   value?: number | null;
   at?: Date | null;
 }
-
-/** How far in the future an event time may lie (clock skew between clients), in ms. */
-const MAX_FUTURE_SKEW_MS = 24 * 3600 * 1000;
 
 export class InteractionService {
   constructor(
@@ -45,12 +49,17 @@ export class InteractionService {
       if (!INTERACTION_KINDS.includes(input.kind)) throw badInput(`${field}.kind: unknown kind ${String(input.kind)}`);
       const value = input.value ?? null;
       if (value !== null && !Number.isFinite(value)) throw badInput(`${field}.value must be a finite number`);
-      if (input.kind === 'RATING' && (value === null || value < 0 || value > 5)) {
-        throw badInput(`${field}.value: a RATING needs a value between 0 and 5`);
+      const rule = INTERACTION_VALUE_RULES[input.kind];
+      if (value === null ? rule.required : value < rule.min || value > rule.max) {
+        throw badInput(`${field}.value: a ${input.kind} ${rule.required ? 'needs' : 'takes'} a value between ${rule.min} and ${rule.max}`, {
+          min: rule.min,
+          max: rule.max,
+        });
       }
       const at = input.at ?? new Date(now);
-      if (Number.isNaN(at.getTime()) || at.getTime() > now + MAX_FUTURE_SKEW_MS) {
-        throw badInput(`${field}.at must be a valid time, not in the future`);
+      const atMs = at.getTime();
+      if (Number.isNaN(atMs) || atMs < EARLIEST_INTERACTION_MS || atMs > now + MAX_FUTURE_SKEW_MS) {
+        throw badInput(`${field}.at must be a valid time between 1970-01-01T00:00:00Z and one day from now`);
       }
       return { userId: input.userId, itemId: input.itemId, kind: input.kind, value, at };
     });

@@ -1,4 +1,5 @@
 import { badInput } from '../app/errors.js';
+import { cleanFreeText } from '../app/text-rules.js';
 import { validateAttributes, validateBatch, validateText, type InputLimits } from '../app/validation.js';
 import type { Embedder } from '../embedding/port.js';
 import { ITEMS } from '../store/collections.js';
@@ -32,16 +33,16 @@ export class ItemService {
     const now = new Date();
     const items: Item[] = inputs.map((input, index) => {
       if (input.title.trim() === '') throw badInput(`items[${index}].title must not be empty`);
-      validateText(input.title, `items[${index}].title`, this.limits);
-      validateText(input.description, `items[${index}].description`, this.limits);
-      const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter((t) => t !== ''))];
+      const title = validateText(input.title, `items[${index}].title`, this.limits);
+      const description = validateText(input.description, `items[${index}].description`, this.limits) ?? null;
+      const tags = [...new Set((input.tags ?? []).map((t, i) => cleanFreeText(t, `items[${index}].tags[${i}]`).trim()).filter((t) => t !== ''))];
       if (tags.length > MAX_TAGS || tags.some((t) => t.length > MAX_TAG_LENGTH)) {
         throw badInput(`items[${index}].tags: at most ${MAX_TAGS} tags of at most ${MAX_TAG_LENGTH} characters`);
       }
       return {
         id: input.id,
-        title: input.title.trim(),
-        description: input.description ?? null,
+        title: title.trim(),
+        description,
         tags,
         attributes: validateAttributes(input.attributes, `items[${index}].attributes`),
         updatedAt: now,

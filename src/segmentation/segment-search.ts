@@ -32,8 +32,8 @@ export class SegmentSearchService {
     return best ?? null;
   }
 
-  private async embedText(text: string, field: string): Promise<Float32Array> {
-    validateText(text, field, this.limits);
+  private async embedText(raw: string, field: string): Promise<Float32Array> {
+    const text = validateText(raw, field, this.limits);
     if (text.trim() === '') throw badInput(`${field} must not be empty`);
     const [vector] = await this.embedder.embed([text]);
     if (!vector || vector.every((x) => x === 0)) throw badInput(`${field}: none of its words are known to the model`);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { badInput, conflict, notFound } from '../app/errors.js';
+import { checkIdentifier, cleanFreeText } from '../app/text-rules.js';
 import { validateId } from '../app/validation.js';
 import type { LiveSegmentAssigner } from '../profiles/profile-service.js';
 import { SEGMENTS, USERS } from '../store/collections.js';
@@ -318,10 +319,17 @@ export class SegmentationService implements LiveSegmentAssigner {
       const ops = (c.equals != null ? 1 : 0) + (c.in != null ? 1 : 0);
       if (c.attribute.trim() === '' || ops !== 1) throw badInput(`filter[${i}] needs an attribute and exactly one of equals and in`);
       if (c.in && (c.in.length === 0 || c.in.length > 100)) throw badInput(`filter[${i}].in needs 1 to 100 values`);
+      checkIdentifier(c.attribute, `filter[${i}].attribute`, 'attribute names');
     });
+    // Values are matched against stored attribute values, which were cleaned the same way.
+    const cleanedFilter = filter.map((c, i) => ({
+      ...c,
+      equals: c.equals == null ? c.equals : cleanFreeText(c.equals, `filter[${i}].equals`),
+      in: c.in == null ? c.in : c.in.map((v, j) => cleanFreeText(v, `filter[${i}].in[${j}]`)),
+    }));
     const seed = input.seed ?? Math.floor(Math.random() * 2 ** 31);
     if (!Number.isInteger(seed) || seed < 0) throw badInput('seed must be a non-negative integer');
-    return { k, kRange, algorithm: input.algorithm ?? 'KMEANS', filter, subsegments, seed };
+    return { k, kRange, algorithm: input.algorithm ?? 'KMEANS', filter: cleanedFilter, subsegments, seed };
   }
 
   private async execute(runId: string, signal: AbortSignal): Promise<void> {

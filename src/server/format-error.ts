@@ -14,6 +14,9 @@ export function createFormatError(logger: Logger) {
     if (original instanceof AppError) {
       return { ...formatted, message: original.message, extensions: { ...original.details, code: original.code } };
     }
+    // A domain error raised where graphql-js wraps it (a scalar parsing a literal during validation): keep the message, give its code.
+    const wrapped = appErrorBehind(error);
+    if (wrapped) return { ...formatted, extensions: { ...wrapped.details, code: wrapped.code } };
     if (original instanceof StoreUsageError) {
       return { ...formatted, message: original.message, extensions: { code: 'BAD_USER_INPUT' } };
     }
@@ -24,4 +27,14 @@ export function createFormatError(logger: Logger) {
     }
     return formatted;
   };
+}
+
+/** The AppError somewhere down a chain of GraphQL errors' originalError, if any. */
+function appErrorBehind(error: unknown): AppError | undefined {
+  let current = error;
+  for (let hops = 0; hops < 5 && current instanceof Error; hops++) {
+    if (current instanceof AppError) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return undefined;
 }

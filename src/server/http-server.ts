@@ -13,6 +13,7 @@ import type { GraphQLContext, Services } from '../graphql/context.js';
 import type { RunPubSub } from '../graphql/events.js';
 import { createFormatError } from './format-error.js';
 import { authenticateAndLimit, corsForAllowlist, principalOf, roleCheckPlugin, type AccessOptions } from './http-access.js';
+import { queryNestingErrors, queryNestingGuard } from './query-nesting.js';
 import type { TrustProxy } from './trust-proxy.js';
 import { createWebSocketAccess } from './ws-access.js';
 
@@ -84,7 +85,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     {
       schema,
       onConnect: wsAccess.onConnect,
-      onSubscribe: wsAccess.onSubscribe,
+      // Over-deep documents are refused before anything parses them, then access and limits.
+      onSubscribe: (ctx, id, payload) => queryNestingErrors(payload.query) ?? wsAccess.onSubscribe(ctx, id, payload),
       context: (ctx) => {
         const services = options.services();
         if (!services) throw notReady();
@@ -133,6 +135,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     GRAPHQL_PATH,
     authenticateAndLimit(options.access, logger),
     express.json({ limit: MAX_BODY }),
+    queryNestingGuard(),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const services = options.services();

@@ -42,9 +42,8 @@ export class UserService {
   async upsert(inputs: UserInput[]): Promise<UpsertResult> {
     validateBatch(inputs, (u) => u.id, 'users', this.limits);
     const cleaned = inputs.map((input, index) => {
-      validateText(input.text, `users[${index}].text`, this.limits);
+      const text = validateText(input.text, `users[${index}].text`, this.limits) ?? null;
       const attributes = validateAttributes(input.attributes, `users[${index}].attributes`);
-      const text = input.text ?? null;
       if (buildProfileText(text, attributes) === '') {
         throw badInput(`users[${index}]: a user needs text or attributes to be placed in a segment`);
       }
@@ -103,9 +102,9 @@ export class UserService {
       if (!record?.vector) throw notFound(`no user with id "${query.userId}"`, { id: query.userId });
       vector = record.vector;
     } else {
-      validateText(query.text, 'text', this.limits);
-      if (query.text!.trim() === '') throw badInput('text must not be empty');
-      [vector] = (await this.embedder.embed([query.text!])) as [Float32Array];
+      const text = validateText(query.text!, 'text', this.limits);
+      if (text.trim() === '') throw badInput('text must not be empty');
+      [vector] = (await this.embedder.embed([text])) as [Float32Array];
     }
     const hits = await this.store.search(USERS, vector, { limit: hasUser ? limit + 1 : limit });
     return hits
