@@ -5,8 +5,9 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/app/config.js';
 import { createApp, type App } from '../../src/app/create-app.js';
+import { backendEnv } from './test-backend.js';
 
-/** A real segmentql server on a random port with its own temporary data directory. */
+/** A real segmentql server on a random port with its own temporary data directory (and vector store, see test-backend.ts). */
 export interface TestServer {
   app: App;
   dataDir: string;
@@ -34,6 +35,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
     MODELS_DIR: path.resolve('models'),
     SEED_DEMO: 'false',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(await backendEnv(dataDir)),
     ...env,
   });
   const app = await createApp(config);
