@@ -6,8 +6,11 @@
  *   element-wise). An existing collection with another size or distance is refused.
  * - Point ids are UUIDv5 of the external id over a fixed namespace; the external id is kept in
  *   the payload under `_id` and stripped from payloads handed back.
- * - A small `<prefix>_meta` collection (1-d vectors) holds the model metadata and each
- *   collection's spec, so a restarted service knows which fields are indexed.
+ * - Each collection's spec (dimension, indexed fields) is kept in its Qdrant collection metadata,
+ *   so a restarted service knows which fields are indexed and a snapshot carries it along.
+ *   A small `<prefix>_meta` collection (1-d vectors) holds the model metadata (the store
+ *   answers readMeta before any collection exists), and, from older versions, specs that are
+ *   still read when a collection has none in its metadata.
  * - Writes use `wait=true` and must come back `completed`: when a call returns, its effect is
  *   visible to reads. With replicas, collections are created with write_consistency_factor =
  *   replication factor (unless configured lower), writes go with `ordering=strong` and reads
@@ -86,6 +89,8 @@ const IDS_PER_REQUEST = 1000;
 const OPERATIONS_PER_REQUEST = 500;
 const PREFIX = /^[A-Za-z0-9_-]*$/;
 const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+/** Key of the collection spec in Qdrant's collection metadata. */
+const SPEC_METADATA_KEY = 'segmentql_spec';
 
 type QdrantPoint = Schemas['Record'] | Schemas['ScoredPoint'];
 type PayloadSchemaType = Schemas['PayloadSchemaType'];
@@ -210,7 +215,15 @@ export class QdrantStore implements VectorStore {
       info = await this.#createIndex(name, field.name, wanted);
     }
     const stored: CollectionSpec = { name: spec.name, dimension: spec.dimension, indexedFields: spec.indexedFields.map((f) => ({ ...f })) };
-    await this.#putMeta(specPointId(spec.name), { kind: 'collection', spec: stored });
+    if (JSON.stringify(info.config.metadata?.[SPEC_METADATA_KEY]) !== JSON.stringify(stored)) {
+      // Qdrant merges metadata keys, so other keys someone put there stay.
+      await this.#call('write collection metadata', () =>
+        this.#http.request('PATCH', this.#path(name), {
+          query: { timeout: this.#http.serverTimeoutSeconds },
+          body: { metadata: { [SPEC_METADATA_KEY]: stored } } satisfies Schemas['UpdateCollection'],
+        }),
+      );
+    }
     this.#specs.set(spec.name, stored);
   }
 
@@ -271,14 +284,19 @@ export class QdrantStore implements VectorStore {
     return result.exists;
   }
 
-  /** The collection's spec: from this process's ensureCollection, else from the meta collection. */
+  /** The collection's spec: from this process's ensureCollection, else the collection's metadata (or an older version's meta point). */
   async #spec(collection: string): Promise<CollectionSpec> {
     this.#checkOpen();
     checkCollectionName(collection);
     const cached = this.#specs.get(collection);
     if (cached !== undefined) return cached;
-    const stored = await this.#getMeta(specPointId(collection));
-    const spec = stored?.kind === 'collection' ? (stored.spec as CollectionSpec) : undefined;
+    const name = this.#qualified(collection);
+    const info = await this.#call('read collection', () => this.#http.request<Schemas['CollectionInfo']>('GET', this.#path(name)), collection);
+    let spec = info.config.metadata?.[SPEC_METADATA_KEY] as CollectionSpec | undefined;
+    if (spec === undefined) {
+      const legacy = await this.#getMeta(specPointId(collection));
+      spec = legacy?.kind === 'collection' ? (legacy.spec as CollectionSpec) : undefined;
+    }
     if (spec === undefined) throw new StoreUsageError(`Unknown collection ${collection}: call ensureCollection first`);
     this.#specs.set(collection, spec);
     return spec;
@@ -509,7 +527,8 @@ export class QdrantStore implements VectorStore {
   }
 }
 
-function specPointId(collection: string): string {
+/** Where versions before collection metadata kept a collection's spec (still read, never written). */
+export function specPointId(collection: string): string {
   return uuidV5(`collection:${collection}`, POINT_NAMESPACE);
 }
 

@@ -264,7 +264,11 @@ export class FakeQdrant {
         return this.#info(this.#collection(name));
       case 'patch /collections/{collection_name}': {
         const c = this.#collection(name);
-        if (isObj(b.metadata)) Object.assign(c.metadata, structuredClone(b.metadata));
+        // Qdrant merges metadata keys; an empty object clears it.
+        if (isObj(b.metadata)) {
+          if (Object.keys(b.metadata).length === 0) c.metadata = {};
+          else Object.assign(c.metadata, structuredClone(b.metadata));
+        }
         return true;
       }
       case 'put /collections/{collection_name}/index':

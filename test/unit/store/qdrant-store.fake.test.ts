@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { QdrantStore, type QdrantStoreOptions } from '../../../src/store/qdrant-store.js';
+import { QdrantStore, specPointId, type QdrantStoreOptions } from '../../../src/store/qdrant-store.js';
 import { qdrantBaseUrl } from '../../../src/store/qdrant-http.js';
 import { StoreUsageError } from '../../../src/store/port.js';
 import { describeStoreContract } from '../../contract/store.contract.js';
@@ -47,6 +47,26 @@ describe('QdrantStore specifics (fake server)', () => {
     expect(point!.payload).toEqual({ tags: ['a'], _id: 'u1' });
     expect((await store.get('users', ['u1']))[0]!.payload).toEqual({ tags: ['a'] });
     await store.close();
+  });
+
+  it('keeps each collection spec in its Qdrant collection metadata, and still reads one an older version kept in the meta collection', async () => {
+    const store = await open('md_');
+    const spec = { name: 'c', dimension: 2, indexedFields: [{ name: 'tag', type: 'keyword' as const }] };
+    await store.ensureCollection(spec);
+    expect(fake.collections.get('md_c')!.metadata).toEqual({ segmentql_spec: spec });
+    await store.upsert('c', [{ id: 'a', vector: vec(1, 0), payload: { tag: 'x' } }]);
+    await store.close();
+    // As an older version left it: no metadata, the spec as a point of the meta collection.
+    fake.collections.get('md_c')!.metadata = {};
+    const response = await fetch(`${url}/collections/md__meta/points?wait=true`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ points: [{ id: specPointId('c'), vector: [1], payload: { kind: 'collection', spec } }] }),
+    });
+    expect(response.status).toBe(200);
+    const reopened = await open('md_');
+    expect(await reopened.count('c', { must: [{ field: 'tag', eq: 'x' }] })).toBe(1);
+    await reopened.close();
   });
 
   it('uses deterministic UUID point ids', async () => {
