@@ -598,10 +598,15 @@ export function payloadOperations(updates: readonly PayloadUpdate[]): {
     }
   }
   const byIds = (ids: string[]): Schemas['Filter'] => ({ must: [{ has_id: ids }] });
+  // A patch shared by a million records must not become one 40 MB operation: at most IDS_PER_REQUEST ids each.
   return {
     operations: [
-      ...[...sets.values()].map((g): Schemas['UpdateOperation'] => ({ set_payload: { payload: g.payload, filter: byIds(g.ids) } })),
-      ...[...deletes.values()].map((g): Schemas['UpdateOperation'] => ({ delete_payload: { keys: g.keys, filter: byIds(g.ids) } })),
+      ...[...sets.values()].flatMap((g) =>
+        chunks(g.ids, IDS_PER_REQUEST).map((ids): Schemas['UpdateOperation'] => ({ set_payload: { payload: g.payload, filter: byIds(ids) } })),
+      ),
+      ...[...deletes.values()].flatMap((g) =>
+        chunks(g.ids, IDS_PER_REQUEST).map((ids): Schemas['UpdateOperation'] => ({ delete_payload: { keys: g.keys, filter: byIds(ids) } })),
+      ),
     ],
     unaddressable,
   };

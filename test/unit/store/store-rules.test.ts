@@ -157,4 +157,11 @@ describe('Qdrant filters', () => {
     ]);
     expect([...unaddressable]).toEqual([['a', ['q"']]]);
   });
+
+  it('splits a patch shared by many records into operations of at most 1000 ids', () => {
+    const updates = Array.from({ length: 2500 }, (_, i) => ({ id: `u${i}`, payload: { run: 'r1' } }));
+    const { operations } = payloadOperations(updates);
+    const sizes = operations.map((op) => ((op as { set_payload: { filter: { must: Array<{ has_id: string[] }> } } }).set_payload.filter.must[0]!.has_id.length));
+    expect(sizes).toEqual([1000, 1000, 500]);
+  });
 });
