@@ -44,6 +44,12 @@ export const configSchema = z.object({
   QDRANT_URL: z.url({ message: 'expected a URL such as http://localhost:6333' }).optional(),
   QDRANT_API_KEY: z.string().min(1).optional(),
   QDRANT_COLLECTION_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, _ and - only').default('segmentql_'),
+  QDRANT_SHARDS: positiveInt(1, 1024).default(1),
+  QDRANT_REPLICATION_FACTOR: positiveInt(1, 64).default(1),
+  // Defaults to the replication factor (every replica acknowledges), which read-after-write needs.
+  QDRANT_WRITE_CONSISTENCY: positiveInt(1, 64).optional(),
+  QDRANT_TIMEOUT_MS: positiveInt(1000, 3_600_000).default(60_000),
+  QDRANT_MAX_RETRIES: positiveInt(0, 20).default(5),
   EMBEDDING_MODEL: z.string().min(1).default('default'),
   EMBEDDING_BATCH_SIZE: positiveInt(1, 4096).default(64),
   SEED_DEMO: booleanFromEnv.default(true),

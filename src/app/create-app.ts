@@ -114,6 +114,13 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       qdrantUrl: config.QDRANT_URL,
       qdrantApiKey: config.QDRANT_API_KEY,
       collectionPrefix: config.QDRANT_COLLECTION_PREFIX,
+      qdrant: {
+        shardNumber: config.QDRANT_SHARDS,
+        replicationFactor: config.QDRANT_REPLICATION_FACTOR,
+        ...(config.QDRANT_WRITE_CONSISTENCY !== undefined && { writeConsistencyFactor: config.QDRANT_WRITE_CONSISTENCY }),
+        timeoutMs: config.QDRANT_TIMEOUT_MS,
+        retry: { maxRetries: config.QDRANT_MAX_RETRIES },
+      },
     });
     store = openStore;
     let lastLogged = 0;

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { VectorStore } from './port.js';
 import { LanceDbStore } from './lancedb-store.js';
-import { QdrantStore } from './qdrant-store.js';
+import { QdrantStore, type QdrantStoreOptions } from './qdrant-store.js';
 
 export interface VectorStoreConfig {
   /** Qdrant server URL; when absent or empty the embedded LanceDB store is used. */
@@ -15,6 +15,8 @@ export interface VectorStoreConfig {
   dataDir: string;
   /** Qdrant collection name prefix (default "segmentql_"); ignored by LanceDB. */
   collectionPrefix?: string;
+  /** Qdrant topology, timeouts and retries (see QdrantStoreOptions); ignored by LanceDB. */
+  qdrant?: Omit<QdrantStoreOptions, 'url' | 'apiKey' | 'prefix'>;
   /** Reports background problems that do not fail a call (LanceDB compaction). */
   onWarning?: (message: string, error: unknown) => void;
 }
@@ -22,6 +24,7 @@ export interface VectorStoreConfig {
 export async function createVectorStore(config: VectorStoreConfig): Promise<VectorStore> {
   if (config.qdrantUrl !== undefined && config.qdrantUrl !== '') {
     return QdrantStore.open({
+      ...config.qdrant,
       url: config.qdrantUrl,
       ...(config.qdrantApiKey !== undefined && { apiKey: config.qdrantApiKey }),
       ...(config.collectionPrefix !== undefined && { prefix: config.collectionPrefix }),

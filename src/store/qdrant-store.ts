@@ -1,20 +1,28 @@
 /**
- * Vector store on a Qdrant server (REST, @qdrant/js-client-rest).
+ * Vector store on a Qdrant server (REST, through the small transport in qdrant-http.ts).
  *
  * - Collections are named `<prefix><name>` with one unnamed cosine vector; a payload index is
  *   created for every indexed field (keyword[] fields use a keyword index, which matches arrays
- *   element-wise).
+ *   element-wise). An existing collection with another size or distance is refused.
  * - Point ids are UUIDv5 of the external id over a fixed namespace; the external id is kept in
  *   the payload under `_id` and stripped from payloads handed back.
- * - A small `<prefix>_meta` collection (1-d vectors) holds the model metadata and each
- *   collection's spec, so a restarted service knows which fields are indexed.
- * - Writes use `wait: true`: when a call returns, its effect is visible to reads.
- *   Upserts go in batches of `batchSize` points; a call that fails midway may have written
- *   earlier batches (upserts are idempotent, so retrying the call converges).
+ * - Each collection's spec (dimension, indexed fields) is kept in its Qdrant collection metadata,
+ *   so a restarted service knows which fields are indexed and a snapshot carries it along.
+ *   A small `<prefix>_meta` collection (1-d vectors) holds the model metadata (the store
+ *   answers readMeta before any collection exists), and, from older versions, specs that are
+ *   still read when a collection has none in its metadata.
+ * - Writes use `wait=true` and must come back `completed`: when a call returns, its effect is
+ *   visible to reads. With replicas, collections are created with write_consistency_factor =
+ *   replication factor (unless configured lower), writes go with `ordering=strong` and reads
+ *   with `consistency=majority`, so a read after an acknowledged write sees it.
+ *   Upserts go in batches capped by count and by serialised bytes; a call that fails midway may
+ *   have written earlier batches (upserts are idempotent, so retrying the call converges).
+ * - Every request carries a server-side `timeout`; transient failures (429, 503, resets) are
+ *   retried with capped exponential back-off (qdrant-retry.ts).
  * - Scroll follows Qdrant's point-id order (the UUIDs, not the external ids): stable across
  *   calls, and the cursor is the next point id, which stays valid if that point is deleted.
  */
-import { QdrantClient, type Schemas } from '@qdrant/js-client-rest';
+import type { Schemas } from '@qdrant/js-client-rest';
 import {
   StoreUsageError,
   type CollectionSpec,
@@ -22,6 +30,7 @@ import {
   type IndexedFieldType,
   type Payload,
   type PayloadUpdate,
+  type RecommendOptions,
   type ScoredRecord,
   type ScrollOptions,
   type ScrollPage,
@@ -29,7 +38,8 @@ import {
   type StoreMeta,
   type StoredRecord,
   type VectorRecord,
-  type VectorStore, RecommendOptions } from './port.js';
+  type VectorStore,
+} from './port.js';
 import {
   RESERVED_PAYLOAD_KEY,
   checkCollectionName,
@@ -43,18 +53,33 @@ import {
   prepareRecords,
 } from './store-rules.js';
 import { filterToQdrant } from './qdrant-filter.js';
+import { QdrantHttp, QdrantHttpError, type QueryParams } from './qdrant-http.js';
+import { compactVector, payloadKeyPath, sizedBatches } from './qdrant-requests.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './qdrant-retry.js';
 import { isUuid, uuidV5 } from './uuid-v5.js';
 
 export interface QdrantStoreOptions {
-  /** Server URL, e.g. http://localhost:6333 (a path, as behind a reverse proxy, is kept). */
+  /** Server URL, e.g. http://localhost:6333. Taken as written: no port means 80/443; a path (reverse proxy) is kept. */
   url: string;
   apiKey?: string;
   /** Prepended to every collection name so several deployments can share a server. Default "segmentql_". */
   prefix?: string;
-  /** Points per upsert request. Default 256. */
+  /** Most points per upsert request. Default 256. */
   batchSize?: number;
-  /** Per-request timeout. Default 60 s. */
+  /** Most serialised bytes of points (or payload operations) per request. Default 8 MiB (Qdrant refuses bodies over 32 MiB). */
+  maxRequestBytes?: number;
+  /** Per-attempt timeout. Default 60 s; the server is told to give up a second sooner. */
   timeoutMs?: number;
+  /** How long ensureCollection waits for a new payload index to be built. Default 30 min. */
+  indexTimeoutMs?: number;
+  /** Retries of transient failures. Default 5 retries, 200 ms doubling up to 10 s, with jitter. */
+  retry?: Partial<RetryPolicy>;
+  /** Shards of a new collection. Default 1. Existing collections keep theirs. */
+  shardNumber?: number;
+  /** Replicas of each shard of a new collection. Default 1. */
+  replicationFactor?: number;
+  /** Replicas that must apply a write before it is acknowledged. Default: the replication factor. */
+  writeConsistencyFactor?: number;
 }
 
 /** Fixed namespace for point ids: changing it would orphan every stored point. */
@@ -63,9 +88,13 @@ const STORE_META_POINT = uuidV5('store-meta', POINT_NAMESPACE);
 const IDS_PER_REQUEST = 1000;
 const OPERATIONS_PER_REQUEST = 500;
 const PREFIX = /^[A-Za-z0-9_-]*$/;
+const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
+/** Key of the collection spec in Qdrant's collection metadata. */
+const SPEC_METADATA_KEY = 'segmentql_spec';
 
 type QdrantPoint = Schemas['Record'] | Schemas['ScoredPoint'];
 type PayloadSchemaType = Schemas['PayloadSchemaType'];
+type UpdateResult = Schemas['UpdateResult'];
 
 function pointId(id: string): string {
   return uuidV5(id, POINT_NAMESPACE);
@@ -75,42 +104,100 @@ function indexType(type: IndexedFieldType): PayloadSchemaType {
   return type === 'keyword[]' ? 'keyword' : type;
 }
 
+function positiveInteger(value: number | undefined, fallback: number, what: string): number {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v < 1) throw new StoreUsageError(`Invalid ${what} ${v}`);
+  return v;
+}
+
+interface Topology {
+  shardNumber: number;
+  replicationFactor: number;
+  writeConsistencyFactor: number;
+}
+
 export class QdrantStore implements VectorStore {
   readonly backend = 'qdrant';
-  readonly #client: QdrantClient;
+  readonly #http: QdrantHttp;
   readonly #prefix: string;
   readonly #metaCollection: string;
   readonly #batchSize: number;
+  readonly #maxRequestBytes: number;
+  readonly #indexTimeoutMs: number;
+  readonly #topology: Topology;
   readonly #specs = new Map<string, CollectionSpec>();
   #closed = false;
 
-  private constructor(client: QdrantClient, prefix: string, batchSize: number) {
-    this.#client = client;
+  private constructor(http: QdrantHttp, prefix: string, options: QdrantStoreOptions, topology: Topology) {
+    this.#http = http;
     this.#prefix = prefix;
     this.#metaCollection = `${prefix}_meta`;
-    this.#batchSize = batchSize;
+    this.#batchSize = positiveInteger(options.batchSize, 256, 'batch size');
+    this.#maxRequestBytes = positiveInteger(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 'request size');
+    this.#indexTimeoutMs = positiveInteger(options.indexTimeoutMs, 30 * 60_000, 'index timeout');
+    this.#topology = topology;
   }
 
   /** Connects and creates the meta collection if needed; fails when the server is unreachable. */
   static async open(options: QdrantStoreOptions): Promise<QdrantStore> {
     const prefix = options.prefix ?? 'segmentql_';
     if (!PREFIX.test(prefix)) throw new StoreUsageError(`Invalid collection prefix ${JSON.stringify(prefix)}`);
-    const batchSize = options.batchSize ?? 256;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new StoreUsageError(`Invalid batch size ${batchSize}`);
-    // The client takes a path only through `prefix`, and refuses it inside `url`.
-    const url = new URL(options.url);
-    const path = url.pathname.replace(/\/+$/, '');
-    const client = new QdrantClient({
-      url: url.origin,
-      ...(path !== '' && { prefix: path }),
+    const shardNumber = positiveInteger(options.shardNumber, 1, 'shard number');
+    const replicationFactor = positiveInteger(options.replicationFactor, 1, 'replication factor');
+    const writeConsistencyFactor = positiveInteger(options.writeConsistencyFactor, replicationFactor, 'write consistency factor');
+    if (writeConsistencyFactor > replicationFactor) {
+      throw new StoreUsageError(`Write consistency factor ${writeConsistencyFactor} exceeds the replication factor ${replicationFactor}`);
+    }
+    const http = new QdrantHttp({
+      url: options.url,
       ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
-      timeout: options.timeoutMs ?? 60_000,
-      // We check reachability ourselves; the built-in check only logs to the console.
-      checkCompatibility: false,
+      timeoutMs: positiveInteger(options.timeoutMs, 60_000, 'timeout'),
+      retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     });
-    const store = new QdrantStore(client, prefix, batchSize);
+    const store = new QdrantStore(http, prefix, options, { shardNumber, replicationFactor, writeConsistencyFactor });
     await store.#createCollection(store.#metaCollection, 1);
     return store;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Request parameters
+
+  /** Query parameters of every write: applied (not just queued) before the answer, in one order on every replica. */
+  #writeParams(): QueryParams {
+    return {
+      wait: true,
+      ...(this.#topology.replicationFactor > 1 && { ordering: 'strong' }),
+      timeout: this.#http.serverTimeoutSeconds,
+    };
+  }
+
+  /** Query parameters of every read: with replicas, ask a majority so one lagging replica cannot answer alone. */
+  #readParams(): QueryParams {
+    return {
+      ...(this.#topology.replicationFactor > 1 && { consistency: 'majority' }),
+      timeout: this.#http.serverTimeoutSeconds,
+    };
+  }
+
+  #path(collection: string, rest = ''): string {
+    return `/collections/${encodeURIComponent(collection)}${rest}`;
+  }
+
+  /** Sends a write and insists Qdrant applied it: `acknowledged` or `wait_timeout` would break read-after-write. */
+  async #write(operation: string, name: string, rest: string, body: unknown, collection?: string, rawBody?: string): Promise<void> {
+    const result = await this.#call(
+      operation,
+      () => this.#http.request<UpdateResult | UpdateResult[]>(rest === '/points' ? 'PUT' : 'POST', this.#path(name, rest), {
+        query: this.#writeParams(),
+        ...(rawBody !== undefined ? { rawBody } : { body }),
+      }),
+      collection,
+    );
+    for (const r of Array.isArray(result) ? result : [result]) {
+      if (r?.status !== 'completed') {
+        throw new Error(`Qdrant ${operation} on ${name} was not completed (status ${JSON.stringify(r?.status)}): its effect may not be visible yet`);
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -121,48 +208,95 @@ export class QdrantStore implements VectorStore {
     checkSpec(spec);
     const name = this.#qualified(spec.name);
     const created = await this.#createCollection(name, spec.dimension);
-    const info = await this.#call('read collection', () => this.#client.getCollection(name));
-    const size = vectorSize(info.config.params.vectors);
-    if (size !== spec.dimension) {
-      throw new StoreUsageError(
-        `Collection ${name} holds ${size === undefined ? 'named' : `${size}-d`} vectors, not ${spec.dimension}-d`,
-      );
-    }
+    let info = await this.#collectionInfo(name);
     for (const field of spec.indexedFields) {
       const wanted = indexType(field.type);
       if (!created && info.payload_schema[field.name]?.data_type === wanted) continue;
-      await this.#call('create payload index', () =>
-        this.#client.createPayloadIndex(name, { field_name: field.name, field_schema: wanted, wait: true }),
-      );
+      info = await this.#createIndex(name, field.name, wanted);
     }
     const stored: CollectionSpec = { name: spec.name, dimension: spec.dimension, indexedFields: spec.indexedFields.map((f) => ({ ...f })) };
-    await this.#putMeta(specPointId(spec.name), { kind: 'collection', spec: stored });
+    if (JSON.stringify(info.config.metadata?.[SPEC_METADATA_KEY]) !== JSON.stringify(stored)) {
+      // Qdrant merges metadata keys, so other keys someone put there stay.
+      await this.#call('write collection metadata', () =>
+        this.#http.request('PATCH', this.#path(name), {
+          query: { timeout: this.#http.serverTimeoutSeconds },
+          body: { metadata: { [SPEC_METADATA_KEY]: stored } } satisfies Schemas['UpdateCollection'],
+        }),
+      );
+    }
     this.#specs.set(spec.name, stored);
   }
 
-  /** Creates a cosine collection unless it exists; true when this call created it. */
-  async #createCollection(name: string, size: number): Promise<boolean> {
-    const { exists } = await this.#call('check collection', () => this.#client.collectionExists(name));
-    if (exists) return false;
-    try {
-      await this.#client.createCollection(name, { vectors: { size, distance: 'Cosine' } });
-      return true;
-    } catch (error) {
-      // Created concurrently by another instance (Qdrant answers 409 or 400 "already exists"): fine.
-      const raced = await this.#client.collectionExists(name).then((r) => r.exists, () => false);
-      if (raced) return false;
-      throw qdrantError('create collection', error);
+  /**
+   * Creates a payload index without holding a request open while it is built (on a large
+   * collection that outlasts any HTTP timeout), then polls until the collection reports it.
+   */
+  async #createIndex(name: string, field: string, type: PayloadSchemaType): Promise<Schemas['CollectionInfo']> {
+    const result = await this.#call('create payload index', () =>
+      this.#http.request<UpdateResult>('PUT', this.#path(name, '/index'), {
+        query: { wait: false, timeout: this.#http.serverTimeoutSeconds },
+        body: { field_name: field, field_schema: type },
+      }),
+    );
+    if (result.status !== 'acknowledged' && result.status !== 'completed') {
+      throw new Error(`Qdrant create payload index ${field} on ${name}: status ${JSON.stringify(result.status)}`);
+    }
+    const deadline = Date.now() + this.#indexTimeoutMs;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
+      const info = await this.#collectionInfo(name);
+      if (info.payload_schema[field]?.data_type === type) return info;
+      if (Date.now() > deadline) throw new Error(`Qdrant did not finish the ${type} index on ${name}.${field} within ${this.#indexTimeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
-  /** The collection's spec: from this process's ensureCollection, else from the meta collection. */
+  /** The collection's info, after checking it holds one unnamed cosine vector of the size wanted. */
+  async #collectionInfo(name: string, dimension?: number): Promise<Schemas['CollectionInfo']> {
+    const info = await this.#call('read collection', () => this.#http.request<Schemas['CollectionInfo']>('GET', this.#path(name)));
+    if (dimension !== undefined) checkVectorsConfig(name, info.config.params.vectors, dimension);
+    return info;
+  }
+
+  /** Creates a cosine collection unless it exists (then checks its vectors); true when this call created it. */
+  async #createCollection(name: string, size: number): Promise<boolean> {
+    const exists = await this.#exists(name);
+    if (!exists) {
+      try {
+        const body: Schemas['CreateCollection'] = {
+          vectors: { size, distance: 'Cosine' },
+          shard_number: this.#topology.shardNumber,
+          replication_factor: this.#topology.replicationFactor,
+          write_consistency_factor: this.#topology.writeConsistencyFactor,
+        };
+        await this.#http.request('PUT', this.#path(name), { query: { timeout: this.#http.serverTimeoutSeconds }, body });
+        return true;
+      } catch (error) {
+        // Created concurrently by another instance (Qdrant answers 409 or 400 "already exists"): check it below.
+        if (!(await this.#exists(name).catch(() => false))) throw qdrantError('create collection', error);
+      }
+    }
+    await this.#collectionInfo(name, size);
+    return false;
+  }
+
+  async #exists(name: string): Promise<boolean> {
+    const result = await this.#call('check collection', () => this.#http.request<{ exists: boolean }>('GET', this.#path(name, '/exists')));
+    return result.exists;
+  }
+
+  /** The collection's spec: from this process's ensureCollection, else the collection's metadata (or an older version's meta point). */
   async #spec(collection: string): Promise<CollectionSpec> {
     this.#checkOpen();
     checkCollectionName(collection);
     const cached = this.#specs.get(collection);
     if (cached !== undefined) return cached;
-    const stored = await this.#getMeta(specPointId(collection));
-    const spec = stored?.kind === 'collection' ? (stored.spec as CollectionSpec) : undefined;
+    const name = this.#qualified(collection);
+    const info = await this.#call('read collection', () => this.#http.request<Schemas['CollectionInfo']>('GET', this.#path(name)), collection);
+    let spec = info.config.metadata?.[SPEC_METADATA_KEY] as CollectionSpec | undefined;
+    if (spec === undefined) {
+      const legacy = await this.#getMeta(specPointId(collection));
+      spec = legacy?.kind === 'collection' ? (legacy.spec as CollectionSpec) : undefined;
+    }
     if (spec === undefined) throw new StoreUsageError(`Unknown collection ${collection}: call ensureCollection first`);
     this.#specs.set(collection, spec);
     return spec;
@@ -179,13 +313,12 @@ export class QdrantStore implements VectorStore {
     const spec = await this.#spec(collection);
     const prepared = prepareRecords(spec, records);
     const name = this.#qualified(collection);
-    for (const batch of chunks(prepared, this.#batchSize)) {
-      const points: Schemas['PointStruct'][] = batch.map((r) => ({
-        id: pointId(r.id),
-        vector: Array.from(r.vector),
-        payload: { ...r.payload, [RESERVED_PAYLOAD_KEY]: r.id },
-      }));
-      await this.#call('upsert', () => this.#client.upsert(name, { wait: true, points }), collection);
+    // Each point is serialised once: its size decides the batch, its text goes into the body.
+    const points = prepared.map((r) =>
+      JSON.stringify({ id: pointId(r.id), vector: compactVector(r.vector), payload: { ...r.payload, [RESERVED_PAYLOAD_KEY]: r.id } }),
+    );
+    for (const batch of sizedBatches(points, this.#batchSize, this.#maxRequestBytes)) {
+      await this.#write('upsert', name, '/points', undefined, collection, `{"points":[${batch.join(',')}]}`);
     }
   }
 
@@ -193,10 +326,30 @@ export class QdrantStore implements VectorStore {
     const spec = await this.#spec(collection);
     for (const update of updates) checkPayload(spec, update.payload, true);
     distinctIds(updates.map((u) => u.id));
-    const operations = payloadOperations(updates);
     const name = this.#qualified(collection);
-    for (const part of chunks(operations, OPERATIONS_PER_REQUEST)) {
-      await this.#call('update payloads', () => this.#client.batchUpdate(name, { wait: true, operations: part }), collection);
+    const { operations, unaddressable } = payloadOperations(updates);
+    const serialised = operations.map((op) => JSON.stringify(op));
+    for (const part of sizedBatches(serialised, OPERATIONS_PER_REQUEST, this.#maxRequestBytes)) {
+      await this.#write('update payloads', name, '/points/batch', undefined, collection, `{"operations":[${part.join(',')}]}`);
+    }
+    if (unaddressable.size > 0) await this.#deleteUnaddressableKeys(collection, name, unaddressable);
+  }
+
+  /**
+   * Removes keys no JSON path can name (they contain `"` or `\`): reads each record and writes
+   * its payload back without them. Not atomic with concurrent patches of the same record; such
+   * keys never come from segmentql itself.
+   */
+  async #deleteUnaddressableKeys(collection: string, name: string, keysById: Map<string, string[]>): Promise<void> {
+    const records = await this.get(collection, [...keysById.keys()]);
+    const operations = records.map((record): Schemas['UpdateOperation'] => {
+      const payload: Payload = { ...record.payload, [RESERVED_PAYLOAD_KEY]: record.id };
+      for (const key of keysById.get(record.id) ?? []) delete payload[key];
+      return { overwrite_payload: { payload, points: [pointId(record.id)] } };
+    });
+    const serialised = operations.map((op) => JSON.stringify(op));
+    for (const part of sizedBatches(serialised, OPERATIONS_PER_REQUEST, this.#maxRequestBytes)) {
+      await this.#write('update payloads', name, '/points/batch', undefined, collection, `{"operations":[${part.join(',')}]}`);
     }
   }
 
@@ -205,7 +358,7 @@ export class QdrantStore implements VectorStore {
     const name = this.#qualified(collection);
     if ('ids' in selector) {
       for (const part of chunks(distinctIds(selector.ids), IDS_PER_REQUEST)) {
-        await this.#call('delete', () => this.#client.delete(name, { wait: true, points: part.map(pointId) }), collection);
+        await this.#write('delete', name, '/points/delete', { points: part.map(pointId) }, collection);
       }
       return;
     }
@@ -213,24 +366,31 @@ export class QdrantStore implements VectorStore {
     if (filter.matchesNothing) return;
     // An empty Qdrant filter selects every point.
     const qfilter = filterToQdrant(filter) ?? {};
-    await this.#call('delete', () => this.#client.delete(name, { wait: true, filter: qfilter }), collection);
+    await this.#write('delete', name, '/points/delete', { filter: qfilter }, collection);
   }
 
   // -------------------------------------------------------------------------------------------
   // Reads
 
+  async #read<T>(operation: string, collection: string, rest: string, body: unknown): Promise<T> {
+    return this.#call(
+      operation,
+      () => this.#http.request<T>('POST', this.#path(this.#qualified(collection), rest), { query: this.#readParams(), body }),
+      collection,
+    );
+  }
+
   async get(collection: string, ids: string[], options?: { withVector?: boolean }): Promise<StoredRecord[]> {
     await this.#spec(collection);
     const wanted = distinctIds(ids);
-    const name = this.#qualified(collection);
     const withVector = options?.withVector ?? false;
     const found = new Map<string, StoredRecord>();
     for (const part of chunks(wanted, IDS_PER_REQUEST)) {
-      const points = await this.#call(
-        'retrieve',
-        () => this.#client.retrieve(name, { ids: part.map(pointId), with_payload: true, with_vector: withVector }),
-        collection,
-      );
+      const points = await this.#read<Schemas['Record'][]>('retrieve', collection, '/points', {
+        ids: part.map(pointId),
+        with_payload: true,
+        with_vector: withVector,
+      });
       for (const point of points) {
         const record = toStoredRecord(point, withVector);
         found.set(record.id, record);
@@ -247,18 +407,13 @@ export class QdrantStore implements VectorStore {
     if (options.limit === 0 || filter.matchesNothing) return [];
     const withVector = options.withVector ?? false;
     const qfilter = filterToQdrant(filter);
-    const result = await this.#call(
-      'search',
-      () =>
-        this.#client.query(this.#qualified(collection), {
-          query: Array.from(query),
-          limit: options.limit,
-          with_payload: true,
-          with_vector: withVector,
-          ...(qfilter !== undefined && { filter: qfilter }),
-        }),
-      collection,
-    );
+    const result = await this.#read<Schemas['QueryResponse']>('search', collection, '/points/query', {
+      query: compactVector(query),
+      limit: options.limit,
+      with_payload: true,
+      with_vector: withVector,
+      ...(qfilter !== undefined && { filter: qfilter }),
+    });
     return result.points.map((point) => ({ ...toStoredRecord(point, withVector), score: point.score }));
   }
 
@@ -274,18 +429,13 @@ export class QdrantStore implements VectorStore {
     if (positive.length === 0) return [];
     const withVector = options.withVector ?? false;
     const qfilter = filterToQdrant(filter);
-    const result = await this.#call(
-      'recommend',
-      () =>
-        this.#client.query(this.#qualified(collection), {
-          query: { recommend: { positive: positive.map(pointId), negative: negative.map(pointId), strategy: 'average_vector' } },
-          limit: options.limit,
-          with_payload: true,
-          with_vector: withVector,
-          ...(qfilter !== undefined && { filter: qfilter }),
-        }),
-      collection,
-    );
+    const result = await this.#read<Schemas['QueryResponse']>('recommend', collection, '/points/query', {
+      query: { recommend: { positive: positive.map(pointId), negative: negative.map(pointId), strategy: 'average_vector' } },
+      limit: options.limit,
+      with_payload: true,
+      with_vector: withVector,
+      ...(qfilter !== undefined && { filter: qfilter }),
+    });
     return result.points.map((point) => ({ ...toStoredRecord(point, withVector), score: point.score }));
   }
 
@@ -297,18 +447,13 @@ export class QdrantStore implements VectorStore {
     if (filter.matchesNothing) return { records: [] };
     const withVector = options.withVector ?? false;
     const qfilter = filterToQdrant(filter);
-    const result = await this.#call(
-      'scroll',
-      () =>
-        this.#client.scroll(this.#qualified(collection), {
-          limit: options.limit,
-          with_payload: true,
-          with_vector: withVector,
-          ...(options.cursor !== undefined && { offset: options.cursor }),
-          ...(qfilter !== undefined && { filter: qfilter }),
-        }),
-      collection,
-    );
+    const result = await this.#read<Schemas['ScrollResult']>('scroll', collection, '/points/scroll', {
+      limit: options.limit,
+      with_payload: true,
+      with_vector: withVector,
+      ...(options.cursor !== undefined && { offset: options.cursor }),
+      ...(qfilter !== undefined && { filter: qfilter }),
+    });
     const records = result.points.map((point) => toStoredRecord(point, withVector));
     const next = result.next_page_offset;
     return typeof next === 'string' || typeof next === 'number' ? { records, nextCursor: String(next) } : { records };
@@ -319,11 +464,10 @@ export class QdrantStore implements VectorStore {
     const checked = checkFilter(spec, filter);
     if (checked.matchesNothing) return 0;
     const qfilter = filterToQdrant(checked);
-    const result = await this.#call(
-      'count',
-      () => this.#client.count(this.#qualified(collection), { exact: true, ...(qfilter !== undefined && { filter: qfilter }) }),
-      collection,
-    );
+    const result = await this.#read<Schemas['CountResult']>('count', collection, '/points/count', {
+      exact: true,
+      ...(qfilter !== undefined && { filter: qfilter }),
+    });
     return result.count;
   }
 
@@ -343,24 +487,25 @@ export class QdrantStore implements VectorStore {
 
   async #getMeta(id: string): Promise<Payload | undefined> {
     const [point] = await this.#call('read meta', () =>
-      this.#client.retrieve(this.#metaCollection, { ids: [id], with_payload: true, with_vector: false }),
+      this.#http.request<Schemas['Record'][]>('POST', this.#path(this.#metaCollection, '/points'), {
+        query: this.#readParams(),
+        body: { ids: [id], with_payload: true, with_vector: false },
+      }),
     );
     return point?.payload ?? undefined;
   }
 
   async #putMeta(id: string, payload: Payload): Promise<void> {
-    await this.#call('write meta', () =>
-      this.#client.upsert(this.#metaCollection, { wait: true, points: [{ id, vector: [1], payload }] }),
-    );
+    await this.#write('write meta', this.#metaCollection, '/points', { points: [{ id, vector: [1], payload }] });
   }
 
   async ping(): Promise<void> {
     this.#checkOpen();
-    await this.#call('ping', () => this.#client.collectionExists(this.#metaCollection));
+    await this.#call('ping', () => this.#http.request('GET', this.#path(this.#metaCollection, '/exists')));
   }
 
   async close(): Promise<void> {
-    // The REST client holds no connections that need closing.
+    // fetch's connection pool needs no closing.
     this.#closed = true;
   }
 
@@ -368,26 +513,34 @@ export class QdrantStore implements VectorStore {
     if (this.#closed) throw new StoreUsageError('The store is closed');
   }
 
-  /** Runs a client call, turning HTTP errors into readable ones (404 on a collection → StoreUsageError). */
+  /** Runs a request, turning HTTP errors into readable ones (404 on a collection → StoreUsageError). */
   async #call<T>(operation: string, fn: () => Promise<T>, collection?: string): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      if (collection !== undefined && statusOf(error) === 404 && /collection/i.test(detailOf(error))) {
+      if (collection !== undefined && error instanceof QdrantHttpError && error.status === 404 && /collection/i.test(error.detail)) {
         this.#specs.delete(collection);
-        throw new StoreUsageError(`Unknown collection ${collection}: ${detailOf(error)}`);
+        throw new StoreUsageError(`Unknown collection ${collection}: ${error.detail}`);
       }
       throw qdrantError(operation, error);
     }
   }
 }
 
-function specPointId(collection: string): string {
+/** Where versions before collection metadata kept a collection's spec (still read, never written). */
+export function specPointId(collection: string): string {
   return uuidV5(`collection:${collection}`, POINT_NAMESPACE);
 }
 
-function vectorSize(config: Schemas['VectorsConfig'] | undefined): number | undefined {
-  return config !== undefined && 'size' in config && typeof config.size === 'number' ? config.size : undefined;
+/** Refuses a collection whose vectors are named, of another size, or not cosine (scores would not be cosine similarities). */
+function checkVectorsConfig(name: string, config: Schemas['VectorsConfig'] | undefined, dimension: number): void {
+  if (config === undefined || !('size' in config) || typeof config.size !== 'number') {
+    throw new StoreUsageError(`Collection ${name} holds named vectors; segmentql needs one unnamed vector`);
+  }
+  if (config.size !== dimension) throw new StoreUsageError(`Collection ${name} holds ${config.size}-d vectors, not ${dimension}-d`);
+  if (config.distance !== 'Cosine') {
+    throw new StoreUsageError(`Collection ${name} uses ${config.distance} distance; segmentql needs Cosine (scores are cosine similarities)`);
+  }
 }
 
 function toStoredRecord(point: QdrantPoint, withVector: boolean): StoredRecord {
@@ -409,8 +562,13 @@ function toStoredRecord(point: QdrantPoint, withVector: boolean): StoredRecord {
  * Payload updates as Qdrant operations. Updates of one id are folded into one patch first
  * (later keys win, null means delete), so grouping ids that share a patch cannot reorder
  * updates of the same record. `has_id` filters (unlike point lists) skip unknown ids silently.
+ * Keys to delete are sent as quoted JSON paths (`"a.b"` is the top-level key a.b, not b in a);
+ * keys no path can name come back in `unaddressable` for the caller to remove another way.
  */
-export function payloadOperations(updates: readonly PayloadUpdate[]): Schemas['UpdateOperation'][] {
+export function payloadOperations(updates: readonly PayloadUpdate[]): {
+  operations: Schemas['UpdateOperation'][];
+  unaddressable: Map<string, string[]>;
+} {
   const folded = new Map<string, Payload>();
   for (const { id, payload } of updates) {
     const patch = folded.get(id) ?? {};
@@ -419,44 +577,44 @@ export function payloadOperations(updates: readonly PayloadUpdate[]): Schemas['U
   }
   const sets = new Map<string, { payload: Payload; ids: string[] }>();
   const deletes = new Map<string, { keys: string[]; ids: string[] }>();
+  const unaddressable = new Map<string, string[]>();
   for (const [id, patch] of folded) {
     const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null));
-    const keys = Object.keys(patch).filter((k) => patch[k] === null).sort();
+    const removed = Object.keys(patch).filter((k) => patch[k] === null).sort();
+    const paths = removed.flatMap((k) => payloadKeyPath(k) ?? []);
+    const unnamed = removed.filter((k) => payloadKeyPath(k) === undefined);
+    if (unnamed.length > 0) unaddressable.set(id, unnamed);
     if (Object.keys(set).length > 0) {
       const key = JSON.stringify(set);
       const group = sets.get(key) ?? { payload: set, ids: [] };
       group.ids.push(pointId(id));
       sets.set(key, group);
     }
-    if (keys.length > 0) {
-      const key = JSON.stringify(keys);
-      const group = deletes.get(key) ?? { keys, ids: [] };
+    if (paths.length > 0) {
+      const key = JSON.stringify(paths);
+      const group = deletes.get(key) ?? { keys: paths, ids: [] };
       group.ids.push(pointId(id));
       deletes.set(key, group);
     }
   }
   const byIds = (ids: string[]): Schemas['Filter'] => ({ must: [{ has_id: ids }] });
-  return [
-    ...[...sets.values()].map((g): Schemas['UpdateOperation'] => ({ set_payload: { payload: g.payload, filter: byIds(g.ids) } })),
-    ...[...deletes.values()].map((g): Schemas['UpdateOperation'] => ({ delete_payload: { keys: g.keys, filter: byIds(g.ids) } })),
-  ];
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function detailOf(error: unknown): string {
-  const data = (error as { data?: { status?: { error?: unknown } } } | null)?.data;
-  const detail = data?.status?.error;
-  if (typeof detail === 'string') return detail;
-  return error instanceof Error ? error.message : String(error);
+  // A patch shared by a million records must not become one 40 MB operation: at most IDS_PER_REQUEST ids each.
+  return {
+    operations: [
+      ...[...sets.values()].flatMap((g) =>
+        chunks(g.ids, IDS_PER_REQUEST).map((ids): Schemas['UpdateOperation'] => ({ set_payload: { payload: g.payload, filter: byIds(ids) } })),
+      ),
+      ...[...deletes.values()].flatMap((g) =>
+        chunks(g.ids, IDS_PER_REQUEST).map((ids): Schemas['UpdateOperation'] => ({ delete_payload: { keys: g.keys, filter: byIds(ids) } })),
+      ),
+    ],
+    unaddressable,
+  };
 }
 
 function qdrantError(operation: string, error: unknown): Error {
-  const status = statusOf(error);
-  return new Error(`Qdrant ${operation} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${detailOf(error)}`, {
-    cause: error,
-  });
+  if (error instanceof StoreUsageError) return error;
+  const status = error instanceof QdrantHttpError ? error.status : undefined;
+  const detail = error instanceof QdrantHttpError ? error.detail : error instanceof Error ? error.message : String(error);
+  return new Error(`Qdrant ${operation} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${detail}`, { cause: error });
 }

@@ -607,6 +607,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Vec
         expect(hit.score).toBeCloseTo(1, 5);
       });
 
+      it('removes keys set to null literally, whatever characters they hold', async () => {
+        const c = await collection();
+        const payload = { 'a.b': 1, a: { b: 2 }, 'x y': 3, 'k:v': 4, 'arr[0]': 5, 'q"uote': 6, 'back\\slash': 7, '': 8, keep: 9 };
+        await store.upsert(c, [record('a', payload)]);
+        const removed = Object.fromEntries(Object.keys(payload).filter((k) => k !== 'a' && k !== 'keep').map((k) => [k, null]));
+        await store.setPayload(c, [{ id: 'a', payload: removed }]);
+        const [a] = await store.get(c, ['a']);
+        expect(a.payload).toEqual({ a: { b: 2 }, keep: 9 });
+      });
+
       it('updates what filters see', async () => {
         const c = await collection();
         await store.upsert(c, [record('a', { tag: 'old', tags: ['s1'], n: 1 }), record('b', { tag: 'old', tags: ['s1'], n: 2 })]);

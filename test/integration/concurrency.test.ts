@@ -12,6 +12,7 @@ import { USERS } from '../../src/store/collections.js';
 import { createVectorStore } from '../../src/store/create-store.js';
 import { userFromRecord } from '../../src/users/user.js';
 import { personaData, PERSONAS } from '../support/personas.js';
+import { testStoreConfig } from '../support/test-backend.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const UPSERT = `mutation($u: [UserInput!]!) { upsertUsers(users: $u) { count created updated } }`;
@@ -103,7 +104,7 @@ describe('concurrent writers of the same records', () => {
     const dataDir = live.dataDir;
     await live.close({ keepData: true });
     server = undefined;
-    const store = await createVectorStore({ dataDir });
+    const store = await createVectorStore(await testStoreConfig(dataDir));
     const embedder = await createEmbedder({ model: 'default', modelsDir: path.resolve('models'), batchSize: 64 });
     try {
       const records = await store.get(USERS, ids, { withVector: true });

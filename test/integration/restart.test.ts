@@ -2,6 +2,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StartupError } from '../../src/app/create-app.js';
 import { createVectorStore } from '../../src/store/create-store.js';
+import { testStoreConfig } from '../support/test-backend.js';
 import { startTestServer, tempDataDir, type TestServer } from '../support/test-server.js';
 
 async function waitForRun(server: TestServer, id: string): Promise<string> {
@@ -66,7 +67,7 @@ describe('persistence', () => {
   it('refuses to start on a store made with another model, saying what to do', async () => {
     await server?.close({ keepData: true });
     server = undefined;
-    const store = await createVectorStore({ dataDir });
+    const store = await createVectorStore(await testStoreConfig(dataDir));
     await store.writeMeta({ modelId: 'someone/other-model', dimension: 384, createdAt: new Date().toISOString() });
     await store.close();
     await expect(startTestServer({}, dataDir)).rejects.toThrowError(StartupError);

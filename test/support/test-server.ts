@@ -6,8 +6,9 @@ import WebSocket from 'ws';
 import { loadConfig } from '../../src/app/config.js';
 import { createApp, type App } from '../../src/app/create-app.js';
 import type { Logger } from '../../src/app/logger.js';
+import { backendEnv } from './test-backend.js';
 
-/** A real segmentql server on a random port with its own temporary data directory. */
+/** A real segmentql server on a random port with its own temporary data directory (and vector store, see test-backend.ts). */
 export interface TestServer {
   app: App;
   dataDir: string;
@@ -47,6 +48,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Suites fire requests faster than any real client; the rate limit has its own tests.
     RATE_LIMIT_PER_MINUTE: '0',
+    ...(await backendEnv(dataDir)),
     ...env,
   });
   const app = await createApp(config, logger);

@@ -134,17 +134,34 @@ describe('Qdrant filters', () => {
 
   it('folds payload updates per id before grouping identical patches', () => {
     const ns = '3f6c2a4e-9d1b-5e7a-8c40-6b2f1d9e0a57';
-    const ops = payloadOperations([
+    const { operations: ops, unaddressable } = payloadOperations([
       { id: 'a', payload: { v: 1 } },
       { id: 'a', payload: { v: 2 } },
       { id: 'b', payload: { v: 2 } },
       { id: 'a', payload: { v: 1, gone: null } },
       { id: 'c', payload: {} },
     ]);
+    expect(unaddressable.size).toBe(0);
     expect(ops).toEqual([
       { set_payload: { payload: { v: 1 }, filter: { must: [{ has_id: [uuidV5('a', ns)] }] } } },
       { set_payload: { payload: { v: 2 }, filter: { must: [{ has_id: [uuidV5('b', ns)] }] } } },
       { delete_payload: { keys: ['gone'], filter: { must: [{ has_id: [uuidV5('a', ns)] }] } } },
     ]);
+  });
+
+  it('names payload keys to delete as quoted JSON paths where Qdrant would read them as paths', () => {
+    const ns = '3f6c2a4e-9d1b-5e7a-8c40-6b2f1d9e0a57';
+    const { operations, unaddressable } = payloadOperations([{ id: 'a', payload: { plain_key: null, 'a.b': null, 'x y': null, 'k:v': null, 'ü-ñ': null, 'q"': null } }]);
+    expect(operations).toEqual([
+      { delete_payload: { keys: ['"a.b"', '"k:v"', 'plain_key', '"x y"', 'ü-ñ'], filter: { must: [{ has_id: [uuidV5('a', ns)] }] } } },
+    ]);
+    expect([...unaddressable]).toEqual([['a', ['q"']]]);
+  });
+
+  it('splits a patch shared by many records into operations of at most 1000 ids', () => {
+    const updates = Array.from({ length: 2500 }, (_, i) => ({ id: `u${i}`, payload: { run: 'r1' } }));
+    const { operations } = payloadOperations(updates);
+    const sizes = operations.map((op) => ((op as { set_payload: { filter: { must: Array<{ has_id: string[] }> } } }).set_payload.filter.must[0]!.has_id.length));
+    expect(sizes).toEqual([1000, 1000, 500]);
   });
 });
