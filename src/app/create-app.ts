@@ -17,12 +17,15 @@ import { SegmentationService } from '../segmentation/segmentation-service.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server.js';
 import { collectionSpecs } from '../store/collections.js';
 import { createVectorStore } from '../store/create-store.js';
+import { boundToRequests } from '../store/request-bound-store.js';
+import type { ServerLimits } from '../server/server-limits.js';
 import type { VectorStore } from '../store/port.js';
 import { ProfileRefresher } from '../profiles/profile-refresher.js';
 import { ProfileService } from '../profiles/profile-service.js';
 import { UserService } from '../users/user-service.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
+import { readinessChecks } from './readiness.js';
 import { loadDemoData } from './seed-demo.js';
 import type { InputLimits } from './validation.js';
 
@@ -71,8 +74,10 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         schema,
         pubSub,
         services: () => services,
-        readiness: [{ name: 'store', check: async () => (store ? store.ping() : Promise.reject(new Error('opening'))) }],
+        // The users collection exists once `services` is set; until then /readyz says "starting".
+        readiness: readinessChecks(() => (services ? store : null), () => db),
         logger,
+        limits: serverLimits(config),
       },
       config.PORT,
       config.HOST,
@@ -90,6 +95,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       collectionPrefix: config.QDRANT_COLLECTION_PREFIX,
     });
     store = openStore;
+    // What services use: calls made for a request stop with it and share its store budget.
+    const requestStore = boundToRequests(openStore);
     let lastLogged = 0;
     const model = await createEmbedder({
       model: config.EMBEDDING_MODEL,
@@ -119,7 +126,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     };
     const interactionRepository = new InteractionRepository(database);
     const segmenter = new SegmentationService(
-      openStore,
+      requestStore,
       new RunRepository(database),
       interactionRepository,
       runListener,
@@ -138,7 +145,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     );
     segmentation = segmenter;
     await segmenter.start();
-    const profiles = new ProfileService(openStore, model, interactionRepository, segmenter, {
+    const profiles = new ProfileService(requestStore, model, interactionRepository, segmenter, {
       textWeight: config.PROFILE_TEXT_WEIGHT,
       halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
       kinds: config.INTERACTION_WEIGHTS,
@@ -148,12 +155,12 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       batchSize: 500,
     });
     refresher = profileRefresher;
-    const users = new UserService(openStore, model, profiles, limits);
-    const items = new ItemService(openStore, model, limits);
+    const users = new UserService(requestStore, model, profiles, limits);
+    const items = new ItemService(requestStore, model, limits);
     const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule());
-    const memberships = new MembershipService(openStore, segmenter, limits);
+    const memberships = new MembershipService(requestStore, segmenter, limits);
     const segmentSearch = new SegmentSearchService(model, segmenter, limits);
-    const recommendations = new RecommendationService(openStore, interactionRepository, memberships, limits, {
+    const recommendations = new RecommendationService(requestStore, interactionRepository, memberships, limits, {
       neighbourPool: config.RECOMMEND_NEIGHBOUR_POOL,
       neighbours: config.RECOMMEND_NEIGHBOURS,
       neighbourVectorWeight: config.RECOMMEND_NEIGHBOUR_VECTOR_WEIGHT,
@@ -199,4 +206,28 @@ async function checkModelMatchesStore(store: VectorStore, embedder: Embedder, co
         `or point the service at a new store (another DATA_DIR, or another QDRANT_COLLECTION_PREFIX) and upsert your users and items again.`,
     );
   }
+}
+
+/** The front door's limits, from the configuration (README "Limits"). */
+function serverLimits(config: Config): ServerLimits {
+  return {
+    query: {
+      maxDepth: config.MAX_QUERY_DEPTH,
+      maxAliases: config.MAX_QUERY_ALIASES,
+      maxCost: config.MAX_QUERY_COST,
+      maxTokens: config.MAX_QUERY_TOKENS,
+      maxDirectives: config.MAX_QUERY_DIRECTIVES,
+      maxListSize: config.MAX_RESULT_LIMIT,
+      introspection: config.INTROSPECTION,
+    },
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    maxConcurrentStoreCalls: config.MAX_CONCURRENT_STORE_READS,
+    ws: {
+      maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+      maxSubscriptions: config.WS_MAX_SUBSCRIPTIONS,
+      maxConnections: config.WS_MAX_CONNECTIONS,
+      connectionInitTimeoutMs: 10_000,
+    },
+    debugErrors: config.DEBUG_ERRORS,
+  };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { badInput, conflict, notFound } from '../app/errors.js';
+import { outsideRequestScope } from '../app/request-scope.js';
 import { validateId } from '../app/validation.js';
 import type { LiveSegmentAssigner } from '../profiles/profile-service.js';
 import { SEGMENTS, USERS } from '../store/collections.js';
@@ -160,7 +161,8 @@ export class SegmentationService implements LiveSegmentAssigner {
     this.runs.save(run);
     this.publish(run, true);
     // The work runs after the mutation has answered.
-    setImmediate(() => void this.execute(run.id, this.abort!.signal));
+    // Outside the request's scope: the run must not be cancelled with the request, nor share its store budget.
+    outsideRequestScope(() => setImmediate(() => void this.execute(run.id, this.abort!.signal)));
     return run;
   }
 

@@ -5,13 +5,15 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
 import { graphiqlMiddleware } from '../graphiql/serve-graphiql.js';
 import type { GraphQLContext, Services } from '../graphql/context.js';
 import type { RunPubSub } from '../graphql/events.js';
 import { createFormatError } from './format-error.js';
+import { startGraphQLWebSocket } from './graphql-websocket.js';
+import { queryLimitsMiddleware } from './query-limits-middleware.js';
+import { errorHandlers, requestScopeMiddleware, requireJsonBody } from './request-guards.js';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Largest accepted request body: a full batch of long texts fits. */
@@ -30,6 +32,8 @@ export interface HttpServerOptions {
   services: () => Services | null;
   readiness: ReadinessCheck[];
   logger: Logger;
+  /** Query, deadline and WebSocket limits (README "Limits"). */
+  limits?: ServerLimits;
 }
 
 export interface RunningHttpServer {
@@ -48,6 +52,7 @@ const notReady = () =>
  */
 export async function startHttpServer(options: HttpServerOptions, port: number, host: string): Promise<RunningHttpServer> {
   const { schema, pubSub, logger } = options;
+  const limits = options.limits ?? DEFAULT_SERVER_LIMITS;
   const app = express();
   app.disable('x-powered-by');
   const server = http.createServer(app);
@@ -71,33 +76,33 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
 
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
-  const formatError = createFormatError(logger);
-  const wsCleanup = useServer(
-    {
-      schema,
-      context: () => {
-        const services = options.services();
-        if (!services) throw notReady();
-        return { services, pubSub };
-      },
-      onError: (_ctx, _id, _payload, errors) => {
-        logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
-      },
+  const formatError = createFormatError(logger, { debugErrors: limits.debugErrors, introspection: limits.query.introspection });
+  const ws = startGraphQLWebSocket({
+    server,
+    path: GRAPHQL_PATH,
+    schema,
+    limits,
+    formatError,
+    context: () => {
+      const services = options.services();
+      if (!services) throw notReady();
+      return { services, pubSub };
     },
-    wsServer,
-  );
+  });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError,
-    introspection: true,
+    introspection: limits.query.introspection,
+    // Apollo adds stack traces unless NODE_ENV=production; only DEBUG_ERRORS may.
+    includeStacktraceInErrorResponses: limits.debugErrors,
+    hideSchemaDetailsFromClientErrors: !limits.query.introspection,
     // main.ts owns SIGINT/SIGTERM and closes everything in order; Apollo's own handlers would stop it first.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
       {
         // Over HTTP a subscription would run as a query and fail obscurely: say where it belongs.
         async requestDidStart() {
@@ -120,6 +125,9 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: MAX_BODY }),
+    requireJsonBody,
+    queryLimitsMiddleware(schema, limits.query, logger),
+    requestScopeMiddleware({ timeoutMs: limits.requestTimeoutMs, maxConcurrentStoreCalls: limits.maxConcurrentStoreCalls }),
     expressMiddleware(apollo, {
       context: async () => {
         const services = options.services();
@@ -128,11 +136,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
       },
     }),
   );
-  // Body-parser errors (too large, malformed JSON) as JSON, not HTML.
-  app.use((error: { status?: number; type?: string; message: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!error.status) return next(error);
-    res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' } }] });
-  });
+  // Body-parser errors (too large, malformed JSON) and anything unexpected as JSON with a code, never HTML or a stack trace.
+  app.use(errorHandlers(logger, limits.debugErrors));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -142,7 +147,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     server,
     async close() {
       await apollo.stop();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      await ws.close();
       server.closeAllConnections?.();
     },
   };
