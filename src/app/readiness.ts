@@ -1,5 +1,5 @@
 import type { Database } from '../database/open-database.js';
-import type { ReadinessCheck } from '../server/http-server.js';
+import { ReadinessFailure, type ReadinessCheck } from '../server/http-server.js';
 import { USERS } from '../store/collections.js';
 import type { VectorStore } from '../store/port.js';
 
@@ -10,14 +10,14 @@ export const READINESS_TIMEOUT_MS = 2000;
 export function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new ReadinessFailure(`${what} did not answer within ${ms} ms`)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
- * /readyz probes that do real work: a count of the users collection (a read through the store's
- * files or the Qdrant API, not just a ping) and a query of the interactions table, each within
+ * /readyz probes that do real work: a one-record scroll of the users collection (a read of the
+ * store's files or of Qdrant, not just a ping) and a query of the interactions table, each within
  * READINESS_TIMEOUT_MS. Before the store or database is open they fail with "opening".
  */
 export function readinessChecks(store: () => VectorStore | null, db: () => Database | null, timeoutMs = READINESS_TIMEOUT_MS): ReadinessCheck[] {
@@ -26,15 +26,16 @@ export function readinessChecks(store: () => VectorStore | null, db: () => Datab
       name: 'store',
       check: async () => {
         const open = store();
-        if (!open) throw new Error('opening');
-        await withDeadline(open.count(USERS), timeoutMs, `the ${open.backend} store (count of ${USERS})`);
+        if (!open) throw new ReadinessFailure('opening');
+        // A one-record scroll reads data; a count can be answered from cached metadata alone.
+        await withDeadline(open.scroll(USERS, { limit: 1 }), timeoutMs, `the ${open.backend} store (reading ${USERS})`);
       },
     },
     {
       name: 'database',
       check: async () => {
         const open = db();
-        if (!open) throw new Error('opening');
+        if (!open) throw new ReadinessFailure('opening');
         await withDeadline(Promise.resolve().then(() => open.prepare('SELECT 1 FROM interactions LIMIT 1').get()), timeoutMs, 'the database');
       },
     },

@@ -19,6 +19,11 @@ export const GRAPHQL_PATH = '/graphql';
 /** Largest accepted request body: a full batch of long texts fits. */
 export const MAX_BODY = '32mb';
 
+/** A readiness failure whose message is safe to show in /readyz; other errors show as "failed" and go to the log. */
+export class ReadinessFailure extends Error {
+  override name = 'ReadinessFailure';
+}
+
 export interface ReadinessCheck {
   /** Name shown in /readyz. */
   name: string;
@@ -70,7 +75,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
         checks[probe.name] = 'ok';
       } catch (error) {
         ready = false;
-        checks[probe.name] = error instanceof Error ? error.message : String(error);
+        checks[probe.name] = error instanceof ReadinessFailure ? error.message : 'failed (details in the log)';
+        logger.warn({ err: error, check: probe.name }, 'readiness check failed');
       }
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });

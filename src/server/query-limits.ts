@@ -1,13 +1,17 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { MaxTokensParserWLexer } from '@escape.tech/graphql-armor-max-tokens';
 import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
-  validate,
+  parse,
+  TypeInfo,
+  ValidationContext,
+  visit,
+  visitInParallel,
+  visitWithTypeInfo,
   type DocumentNode,
-  type ValidationContext,
+  type GraphQLSchema,
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
@@ -85,6 +89,20 @@ function limitRules(limits: QueryLimits): ValidationRule[] {
   return rules;
 }
 
+/**
+ * graphql's validate() without its schema assertion and with type information only where a rule
+ * needs it (introspection): the limit rules count syntax, and this pass must stay cheap for
+ * documents far beyond them.
+ */
+function runRules(schema: GraphQLSchema, document: DocumentNode, rules: ValidationRule[]): GraphQLError[] {
+  const errors: GraphQLError[] = [];
+  const typeInfo = new TypeInfo(schema);
+  const context = new ValidationContext(schema, document, typeInfo, (error) => errors.push(error));
+  const visitor = visitInParallel(rules.map((rule) => rule(context)));
+  visit(document, rules.includes(NoSchemaIntrospectionCustomRule) ? visitWithTypeInfo(typeInfo, visitor) : visitor);
+  return errors;
+}
+
 export interface OperationRequest {
   query: string;
   variables?: Record<string, unknown> | null;
@@ -99,19 +117,13 @@ export type LimitCheck = { document: DocumentNode; errors?: undefined } | { docu
  * the token limit, and the cost is computed only for documents within the other limits.
  * Syntax errors come back as GRAPHQL_PARSE_FAILED; other mistakes are left to normal validation.
  */
-export function checkQueryLimits(schema: Parameters<typeof validate>[0], request: OperationRequest, limits: QueryLimits): LimitCheck {
+export function checkQueryLimits(schema: GraphQLSchema, request: OperationRequest, limits: QueryLimits): LimitCheck {
   let document: DocumentNode;
   try {
-    const parser = new MaxTokensParserWLexer(request.query, {
-      n: limits.maxTokens,
-      exposeLimits: true,
-      propagateOnRejection: true,
-      onReject: [],
-      onAccept: [],
-    });
-    document = parser.parseDocument();
+    // graphql-js's own token budget (Armor's max-tokens plugin does the same through a slower lexer proxy).
+    document = parse(request.query, { maxTokens: limits.maxTokens });
   } catch (error) {
-    if (error instanceof GraphQLError && /^Syntax Error: Token limit of/.test(error.message)) {
+    if (error instanceof GraphQLError && /^Syntax Error: Document contains more tha[nt] \d+ tokens/.test(error.message)) {
       return {
         errors: [
           queryLimitError('TOO_MANY_TOKENS', `Token limit of ${limits.maxTokens} exceeded (MAX_QUERY_TOKENS=${limits.maxTokens}); the document has more tokens.`, {
@@ -124,7 +136,7 @@ export function checkQueryLimits(schema: Parameters<typeof validate>[0], request
     return { errors: [new GraphQLError(syntax.message, { nodes: syntax.nodes, source: syntax.source, positions: syntax.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED', http: { status: 400 } } })] };
   }
 
-  const errors = validate(schema, document, limitRules(limits));
+  const errors = runRules(schema, document, limitRules(limits));
   if (errors.length > 0) {
     // The introspection rule's errors come without a code.
     return { errors: errors.map((e) => (e.extensions.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } }))) };
