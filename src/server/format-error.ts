@@ -32,8 +32,10 @@ export function createFormatError(logger: Logger, options: FormatErrorOptions = 
     }
     const { http, stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown> & { http?: { status?: number } };
     let code = extensions.code as string | undefined;
-    const status = http?.status;
-    if (code === undefined && status !== undefined && status >= 400 && status < 500) code = 'BAD_REQUEST';
+    // Apollo moves `extensions.http` off the formatted error; the original still has it.
+    const status = http?.status ?? (error as { extensions?: { http?: { status?: number } } } | null)?.extensions?.http?.status;
+    // Apollo's own 4xx refusals (bad APQ hash or version) come without a code, which Apollo fills in as INTERNAL_SERVER_ERROR.
+    if ((code === undefined || code === 'INTERNAL_SERVER_ERROR') && status !== undefined && status >= 400 && status < 500) code = 'BAD_REQUEST';
     if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
       const errorId = newErrorId();
       logger.error({ err: original, path: formatted.path, errorId }, 'unexpected error while resolving');
