@@ -131,7 +131,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: MAX_BODY }),
-    requireJsonBody,
+    requireJsonBody(logger),
     queryLimitsMiddleware(schema, limits.query, logger),
     requestScopeMiddleware({ timeoutMs: limits.requestTimeoutMs, maxConcurrentStoreCalls: limits.maxConcurrentStoreCalls }),
     expressMiddleware(apollo, {

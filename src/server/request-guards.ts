@@ -19,8 +19,9 @@ export function requestScopeMiddleware(options: { timeoutMs: number; maxConcurre
 }
 
 /** A POST whose body the JSON parser did not take (wrong or missing content type) gets 415, not Apollo's 500. */
-export const requireJsonBody: express.RequestHandler = (req, res, next) => {
+export const requireJsonBody = (logger: Logger): express.RequestHandler => (req, res, next) => {
   if (req.method === 'POST' && req.body === undefined) {
+    logger.info({ code: 'UNSUPPORTED_MEDIA_TYPE', contentType: req.headers['content-type'] }, 'request refused');
     res
       .status(415)
       .json(errorBody('POST requests need "content-type: application/json" with a JSON body { "query": … }', 'UNSUPPORTED_MEDIA_TYPE'));
