@@ -70,7 +70,7 @@ export const configSchema = z.object({
   MAX_QUERY_DEPTH: positiveInt(1, 1000).default(12),
   MAX_QUERY_ALIASES: positiveInt(0, 10_000).default(30),
   MAX_QUERY_COST: positiveInt(1, 100_000_000).default(20_000),
-  MAX_QUERY_TOKENS: positiveInt(1, 1_000_000).default(20_000),
+  MAX_QUERY_TOKENS: positiveInt(1, 1_000_000).default(5000),
   MAX_QUERY_DIRECTIVES: positiveInt(0, 10_000).default(50),
   INTROSPECTION: booleanFromEnv.default(true),
   REQUEST_TIMEOUT_MS: positiveInt(1, 3_600_000).default(30_000),

@@ -23,7 +23,7 @@ export interface ServerLimits {
 
 /** Defaults as in config.ts, for callers that build a server without a Config (tests of the server alone). */
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
-  query: { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 20_000, maxDirectives: 50, maxListSize: 100, introspection: true },
+  query: { maxDepth: 12, maxAliases: 30, maxCost: 20_000, maxTokens: 5000, maxDirectives: 50, maxListSize: 100, introspection: true },
   requestTimeoutMs: 30_000,
   maxConcurrentStoreCalls: 16,
   ws: { maxMessageBytes: 64 * 1024, maxSubscriptions: 100, maxConnections: 1000, connectionInitTimeoutMs: 10_000 },
