@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.js';
 import { createApp, type App } from '../../src/app/create-app.js';
-import { tempDataDir } from '../support/test-server.js';
+import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 /**
  * Error hygiene and readiness with the log captured: client mistakes answer 4xx with a code and
@@ -90,5 +90,25 @@ describe('errors and readiness', () => {
     }
     expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe('DEBUG_ERRORS=true', () => {
+  it('puts the original message and stack of an unexpected error in the response', async () => {
+    const server = await startTestServer({ DEBUG_ERRORS: 'true' });
+    try {
+      await server.gql('mutation { upsertUsers(users: [{ id: "u-1", text: "likes hiking" }]) { count } }');
+      const table = path.join(server.dataDir, 'vectors', 'users.lance');
+      fs.renameSync(table, `${table}.away`);
+      const res = await server.gql('{ user(id: "u-1") { id } }');
+      fs.renameSync(`${table}.away`, table);
+      const error = res.errors![0]!;
+      expect(error.extensions!.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(error.extensions!.errorId).toMatch(/^[0-9a-f]{16}$/);
+      expect(error.message).not.toBe('Internal server error');
+      expect(Array.isArray(error.extensions!.stacktrace)).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 });
