@@ -76,6 +76,19 @@ export const configSchema = z.object({
     .string()
     .default('SIMILAR_USERS=1,SEGMENT_POPULAR=0.05,CONTENT=0.02,POPULAR=0')
     .transform(weightList(['SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'], 'STRATEGY', { allowNegative: false })),
+  // Limits on what one request may ask for (README "Limits"); checked before anything executes.
+  MAX_QUERY_DEPTH: positiveInt(1, 1000).default(12),
+  MAX_QUERY_ALIASES: positiveInt(0, 10_000).default(30),
+  MAX_QUERY_COST: positiveInt(1, 100_000_000).default(20_000),
+  MAX_QUERY_TOKENS: positiveInt(1, 1_000_000).default(5000),
+  MAX_QUERY_DIRECTIVES: positiveInt(0, 10_000).default(50),
+  INTROSPECTION: booleanFromEnv.default(true),
+  REQUEST_TIMEOUT_MS: positiveInt(1, 3_600_000).default(30_000),
+  MAX_CONCURRENT_STORE_READS: positiveInt(1, 1000).default(16),
+  WS_MAX_MESSAGE_BYTES: positiveInt(1024, 100 * 1024 * 1024).default(64 * 1024),
+  WS_MAX_SUBSCRIPTIONS: positiveInt(1, 100_000).default(100),
+  WS_MAX_CONNECTIONS: positiveInt(1, 1_000_000).default(1000),
+  DEBUG_ERRORS: booleanFromEnv.default(false),
 });
 
 type ParsedConfig = z.infer<typeof configSchema>;

@@ -26,6 +26,8 @@ import { startHttpServer, type RunningHttpServer } from '../server/http-server.j
 import { collectionSpecs } from '../store/collections.js';
 import { createVectorStore } from '../store/create-store.js';
 import { KeyedLock } from '../store/keyed-lock.js';
+import { boundToRequests } from '../store/request-bound-store.js';
+import type { ServerLimits } from '../server/server-limits.js';
 import type { VectorStore } from '../store/port.js';
 import { ProfileRefresher } from '../profiles/profile-refresher.js';
 import { ProfileService } from '../profiles/profile-service.js';
@@ -33,6 +35,7 @@ import { UserService } from '../users/user-service.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
 import { createLogger } from './logger.js';
+import { readinessChecks } from './readiness.js';
 import { loadDemoData } from './seed-demo.js';
 import type { InputLimits } from './validation.js';
 
@@ -89,7 +92,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         schema,
         pubSub,
         services: () => services,
-        readiness: [{ name: 'store', check: async () => (store ? store.ping() : Promise.reject(new Error('opening'))) }],
+        // The users collection exists once `services` is set; until then /readyz says "starting".
+        readiness: readinessChecks(() => (services ? store : null), () => db),
         logger,
         access: {
           keys,
@@ -97,6 +101,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
           rateLimiter: new RequestRateLimiter(config.RATE_LIMIT_PER_MINUTE),
           trustProxy: config.TRUST_PROXY,
         },
+        limits: serverLimits(config),
       },
       config.PORT,
       config.HOST,
@@ -123,6 +128,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
     });
     store = openStore;
+    // What services use: calls made for a request stop with it and share its store budget.
+    const requestStore = boundToRequests(openStore);
     let lastLogged = 0;
     const model = await createEmbedder({
       model: config.EMBEDDING_MODEL,
@@ -157,7 +164,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const userLocks = new KeyedLock();
     const itemLocks = new KeyedLock();
     const segmenter = new SegmentationService(
-      openStore,
+      requestStore,
       new RunRepository(database),
       membershipRepository,
       interactionRepository,
@@ -177,7 +184,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     );
     segmentation = segmenter;
     await segmenter.start();
-    const profiles = new ProfileService(openStore, model, interactionRepository, segmenter, {
+    const profiles = new ProfileService(requestStore, model, interactionRepository, segmenter, {
       textWeight: config.PROFILE_TEXT_WEIGHT,
       halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
       kinds: config.INTERACTION_WEIGHTS,
@@ -187,10 +194,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       batchSize: 500,
     });
     refresher = profileRefresher;
-    const users = new UserService(openStore, model, profiles, limits);
-    const items = new ItemService(openStore, model, limits, itemLocks);
+    const users = new UserService(requestStore, model, profiles, limits);
+    const items = new ItemService(requestStore, model, limits, itemLocks);
     const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule());
-    const memberships = new MembershipService(openStore, membershipRepository, segmenter, limits);
+    const memberships = new MembershipService(requestStore, membershipRepository, segmenter, limits);
+    // Erasure uses the store unbound from the request: once begun, it finishes even if the client goes away.
     const erasure = new ErasureService(openStore, erasureRepository, interactionRepository, membershipRepository, userLocks, itemLocks, limits, () =>
       profileRefresher.schedule(),
     );
@@ -198,7 +206,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const resumed = await erasure.resumePending();
     if (resumed > 0) logger.warn({ records: resumed }, 'finished erasures that an earlier process had begun');
     const segmentSearch = new SegmentSearchService(model, segmenter, limits);
-    const recommendations = new RecommendationService(openStore, interactionRepository, memberships, limits, {
+    const recommendations = new RecommendationService(requestStore, interactionRepository, memberships, limits, {
       neighbourPool: config.RECOMMEND_NEIGHBOUR_POOL,
       neighbours: config.RECOMMEND_NEIGHBOURS,
       neighbourVectorWeight: config.RECOMMEND_NEIGHBOUR_VECTOR_WEIGHT,
@@ -244,4 +252,28 @@ async function checkModelMatchesStore(store: VectorStore, embedder: Embedder, co
         `or point the service at a new store (another DATA_DIR, or another QDRANT_COLLECTION_PREFIX) and upsert your users and items again.`,
     );
   }
+}
+
+/** The front door's limits, from the configuration (README "Limits"). */
+function serverLimits(config: Config): ServerLimits {
+  return {
+    query: {
+      maxDepth: config.MAX_QUERY_DEPTH,
+      maxAliases: config.MAX_QUERY_ALIASES,
+      maxCost: config.MAX_QUERY_COST,
+      maxTokens: config.MAX_QUERY_TOKENS,
+      maxDirectives: config.MAX_QUERY_DIRECTIVES,
+      maxListSize: config.MAX_RESULT_LIMIT,
+      introspection: config.INTROSPECTION,
+    },
+    requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+    maxConcurrentStoreCalls: config.MAX_CONCURRENT_STORE_READS,
+    ws: {
+      maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+      maxSubscriptions: config.WS_MAX_SUBSCRIPTIONS,
+      maxConnections: config.WS_MAX_CONNECTIONS,
+      connectionInitTimeoutMs: 10_000,
+    },
+    debugErrors: config.DEBUG_ERRORS,
+  };
 }

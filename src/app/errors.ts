@@ -2,7 +2,14 @@
  * Domain errors carry a stable `code` that the GraphQL layer copies into `extensions.code`.
  * Services throw these; they never import graphql.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'NOT_READY' | 'INTERNAL_SERVER_ERROR';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'NOT_READY'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'REQUEST_TIMEOUT'
+  | 'REQUEST_CANCELLED';
 
 export class AppError extends Error {
   constructor(

@@ -9,6 +9,7 @@ import { RecommendationQueryResolver, UserRecommendationResolver } from './resol
 import { RunResolver } from './resolvers/run-resolver.js';
 import { SegmentResolver } from './resolvers/segment-resolver.js';
 import { UserResolver } from './resolvers/user-resolver.js';
+import { stopWhenRequestEnds } from './stop-when-request-ends.js';
 
 export const resolvers = [
   UserResolver,
@@ -23,5 +24,5 @@ export const resolvers = [
 
 /** Builds the executable schema from the decorated resolvers (code-first). */
 export function buildAppSchema(pubSub: RunPubSub): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...resolvers], pubSub, validate: false });
+  return buildSchema({ resolvers: [...resolvers], pubSub, validate: false, globalMiddlewares: [stopWhenRequestEnds] });
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { outsideRequestScope } from '../app/request-scope.js';
 import type { InteractionRepository } from '../interactions/interaction-repository.js';
 import type { ProfileService } from './profile-service.js';
 
@@ -24,10 +25,13 @@ export class ProfileRefresher {
   schedule(): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'profile refresh failed; will retry on the next write'));
-    }, this.options.delayMs);
+    // Scheduled from a request, but runs outside its scope: the refresh outlives the request.
+    this.timer = outsideRequestScope(() =>
+      setTimeout(() => {
+        this.timer = null;
+        this.flush().catch((error: unknown) => this.logger.error({ err: error }, 'profile refresh failed; will retry on the next write'));
+      }, this.options.delayMs),
+    );
     this.timer.unref();
   }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { badInput, conflict, notFound } from '../app/errors.js';
 import { checkIdentifier, cleanFreeText } from '../app/text-rules.js';
+import { outsideRequestScope } from '../app/request-scope.js';
 import { validateId } from '../app/validation.js';
 import type { LiveSegmentAssigner } from '../profiles/profile-service.js';
 import { SEGMENTS, USERS } from '../store/collections.js';
@@ -174,7 +175,8 @@ export class SegmentationService implements LiveSegmentAssigner {
     this.publish(run, true);
     // The work runs after the mutation has answered.
     const signal = this.abort.signal;
-    this.executing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.execute(run.id, signal));
+    // Outside the request's scope: the run must not be cancelled with the request, nor share its store budget.
+    this.executing = outsideRequestScope(() => new Promise<void>((resolve) => setImmediate(resolve))).then(() => this.execute(run.id, signal));
     return run;
   }
 

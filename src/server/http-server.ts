@@ -5,21 +5,28 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
 import { graphiqlMiddleware } from '../graphiql/serve-graphiql.js';
 import type { GraphQLContext, Services } from '../graphql/context.js';
 import type { RunPubSub } from '../graphql/events.js';
 import { createFormatError } from './format-error.js';
 import { authenticateAndLimit, corsForAllowlist, principalOf, roleCheckPlugin, type AccessOptions } from './http-access.js';
-import { queryNestingErrors, queryNestingGuard } from './query-nesting.js';
+import { queryNestingGuard } from './query-nesting.js';
 import type { TrustProxy } from './trust-proxy.js';
 import { createWebSocketAccess } from './ws-access.js';
+import { startGraphQLWebSocket } from './graphql-websocket.js';
+import { queryLimitsMiddleware } from './query-limits-middleware.js';
+import { errorHandlers, requestScopeMiddleware, requireJsonBody } from './request-guards.js';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from './server-limits.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Largest accepted request body: a full batch of long texts fits. */
 export const MAX_BODY = '32mb';
+
+/** A readiness failure whose message is safe to show in /readyz; other errors show as "failed" and go to the log. */
+export class ReadinessFailure extends Error {
+  override name = 'ReadinessFailure';
+}
 
 export interface ReadinessCheck {
   /** Name shown in /readyz. */
@@ -36,6 +43,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** API keys, allowed origins, rate limit: see src/auth and the README's Security section. */
   access: AccessOptions & { trustProxy: TrustProxy };
+  /** Query, deadline and WebSocket limits (README "Limits"). */
+  limits?: ServerLimits;
 }
 
 export interface RunningHttpServer {
@@ -54,6 +63,7 @@ const notReady = () =>
  */
 export async function startHttpServer(options: HttpServerOptions, port: number, host: string): Promise<RunningHttpServer> {
   const { schema, pubSub, logger } = options;
+  const limits = options.limits ?? DEFAULT_SERVER_LIMITS;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.access.trustProxy);
@@ -72,44 +82,43 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
         checks[probe.name] = 'ok';
       } catch (error) {
         ready = false;
-        checks[probe.name] = error instanceof Error ? error.message : String(error);
+        checks[probe.name] = error instanceof ReadinessFailure ? error.message : 'failed (details in the log)';
+        logger.warn({ err: error, check: probe.name }, 'readiness check failed');
       }
     }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', auth: options.access.keys.open ? 'off' : 'on', checks });
   });
 
   const wsAccess = createWebSocketAccess({ ...options.access, schema }, logger);
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, verifyClient: wsAccess.verifyClient });
-  const formatError = createFormatError(logger);
-  const wsCleanup = useServer(
-    {
-      schema,
-      onConnect: wsAccess.onConnect,
-      // Over-deep documents are refused before anything parses them, then access and limits.
-      onSubscribe: (ctx, id, payload) => queryNestingErrors(payload.query) ?? wsAccess.onSubscribe(ctx, id, payload),
-      context: (ctx) => {
-        const services = options.services();
-        if (!services) throw notReady();
-        return { services, pubSub, principal: wsAccess.principal(ctx) };
-      },
-      onError: (_ctx, _id, _payload, errors) => {
-        logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
-      },
+  const formatError = createFormatError(logger, { debugErrors: limits.debugErrors, introspection: limits.query.introspection });
+  const ws = startGraphQLWebSocket({
+    server,
+    path: GRAPHQL_PATH,
+    schema,
+    limits,
+    formatError,
+    access: wsAccess,
+    context: (ctx) => {
+      const services = options.services();
+      if (!services) throw notReady();
+      return { services, pubSub, principal: wsAccess.principal(ctx) };
     },
-    wsServer,
-  );
+  });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     formatError,
-    introspection: true,
+    introspection: limits.query.introspection,
+    // Apollo adds stack traces unless NODE_ENV=production; only DEBUG_ERRORS may.
+    includeStacktraceInErrorResponses: limits.debugErrors,
+    hideSchemaDetailsFromClientErrors: !limits.query.introspection,
     // main.ts owns SIGINT/SIGTERM and closes everything in order; Apollo's own handlers would stop it first.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       ApolloServerPluginLandingPageDisabled(),
       roleCheckPlugin,
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
       {
         // Over HTTP a subscription would run as a query and fail obscurely: say where it belongs.
         async requestDidStart() {
@@ -135,7 +144,10 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     GRAPHQL_PATH,
     authenticateAndLimit(options.access, logger),
     express.json({ limit: MAX_BODY }),
+    requireJsonBody(logger),
     queryNestingGuard(),
+    queryLimitsMiddleware(schema, limits.query, logger),
+    requestScopeMiddleware({ timeoutMs: limits.requestTimeoutMs, maxConcurrentStoreCalls: limits.maxConcurrentStoreCalls }),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const services = options.services();
@@ -144,11 +156,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
       },
     }),
   );
-  // Body-parser errors (too large, malformed JSON) as JSON, not HTML.
-  app.use((error: { status?: number; type?: string; message: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!error.status) return next(error);
-    res.status(error.status).json({ errors: [{ message: error.message, extensions: { code: error.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' } }] });
-  });
+  // Body-parser errors (too large, malformed JSON) and anything unexpected as JSON with a code, never HTML or a stack trace.
+  app.use(errorHandlers(logger, limits.debugErrors));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -158,7 +167,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     server,
     async close() {
       await apollo.stop();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      await ws.close();
       server.closeAllConnections?.();
     },
   };

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
-import type { Context, SubscribePayload } from 'graphql-ws';
+import { getOperationAST, GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import type { Context } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import proxyaddr from 'proxy-addr';
@@ -15,7 +15,7 @@ import type { TrustProxy } from './trust-proxy.js';
 /** graphql-ws closes with this code when connection_init carries no valid key (graphql-ws's own "Unauthorized"). */
 export const WS_UNAUTHORIZED = 4401;
 
-type WsContext = Context<Record<string, unknown> | undefined, Extra>;
+export type WsContext = Context<Record<string, unknown> | undefined, Extra>;
 
 /** `connectionParams.authorization`, whatever the case of its name (`Authorization` from header-style clients). */
 function authorizationParam(params: Record<string, unknown> | undefined): unknown {
@@ -38,7 +38,7 @@ function compileTrust(trust: TrustProxy): (address: string, hop: number) => bool
  * (an error on that operation; the socket stays open).
  */
 export function createWebSocketAccess(options: AccessOptions & { trustProxy: TrustProxy; schema: GraphQLSchema }, logger: Logger) {
-  const { keys, rateLimiter, schema } = options;
+  const { keys, rateLimiter } = options;
   const allowlist = new Set(options.corsOrigins);
   const trust = compileTrust(options.trustProxy);
   /** Per connection: set by onConnect, read by every subscribe on that socket. */
@@ -71,11 +71,8 @@ export function createWebSocketAccess(options: AccessOptions & { trustProxy: Tru
       return true;
     },
 
-    /**
-     * Parses and validates like graphql-ws would (it skips both when this hook returns the
-     * execution arguments), so that the role is checked on the parsed operation before it runs.
-     */
-    async onSubscribe(ctx: WsContext, _id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    /** Per subscribe message, before parsing: an authenticated connection within its rate limit. */
+    async admit(ctx: WsContext): Promise<readonly GraphQLError[] | null> {
       const principal = principals.get(ctx);
       // graphql-ws refuses subscribe messages before the connection is acknowledged; this is a second lock.
       if (!principal) return [new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
@@ -84,20 +81,18 @@ export function createWebSocketAccess(options: AccessOptions & { trustProxy: Tru
         logger.warn({ keyId: principal.keyId ?? undefined }, 'rate limit exceeded (WebSocket)');
         return [rateLimited(rateLimiter.perMinute, decision.retryAfterSeconds)];
       }
-      let document: DocumentNode;
-      try {
-        document = parse(payload.query);
-      } catch (error) {
-        if (error instanceof GraphQLError) return [error];
-        throw error;
-      }
-      const errors = validate(schema, document);
-      if (errors.length > 0) return errors;
-      const operation = getOperationAST(document, payload.operationName);
-      if (!operation) return [new GraphQLError('Unable to identify operation')];
+      return null;
+    },
+
+    /** After parsing and validation: the role the operation needs (FORBIDDEN on that operation; the socket stays open). */
+    authorize(ctx: WsContext, document: DocumentNode, operationName: string | null | undefined): readonly GraphQLError[] | null {
+      const principal = principals.get(ctx);
+      if (!principal) return [new GraphQLError('not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+      const operation = getOperationAST(document, operationName);
+      if (!operation) return [new GraphQLError('Unable to identify operation', { extensions: { code: 'BAD_REQUEST' } })];
       const required = requiredRole(document, operation);
       if (!hasRole(principal.role, required)) return [forbidden(required, principal.role, { http: false })];
-      return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      return null;
     },
 
     principal(ctx: WsContext): Principal {

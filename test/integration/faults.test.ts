@@ -19,8 +19,8 @@ const userBatch = (batch: number, size: number) =>
 /** Which of `ids` exist after the restart, with their text, in chunks of aliased lookups. */
 async function storedTexts(service: ChildService, ids: string[]): Promise<Map<string, string | null>> {
   const found = new Map<string, string | null>();
-  for (let start = 0; start < ids.length; start += 200) {
-    const chunk = ids.slice(start, start + 200);
+  for (let start = 0; start < ids.length; start += 25) {
+    const chunk = ids.slice(start, start + 25);
     const query = `{ ${chunk.map((id, i) => `u${i}: user(id: ${JSON.stringify(id)}) { id text }`).join(' ')} }`;
     const res = await service.gql<Record<string, { id: string; text: string | null } | null>>(query);
     expect(res.errors).toBeUndefined();

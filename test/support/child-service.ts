@@ -59,6 +59,7 @@ function spawnService(dataDir: string, port: number): { child: ChildProcess; out
       MODELS_DIR: path.resolve('models'),
       SEED_DEMO: 'false',
       LOG_LEVEL: 'info',
+      RATE_LIMIT_PER_MINUTE: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
