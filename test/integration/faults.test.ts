@@ -145,6 +145,66 @@ describe('kill -9', () => {
     await second.stop();
   });
 
+  it('during deleteUsers: after the restart every user of a deletion is either fully gone or fully there', { timeout: BOUND_MS }, async () => {
+    const dataDir = newDataDir();
+    const first = await startChildService(dataDir);
+    const batches = 6;
+    const batchSize = 150;
+    for (let b = 0; b < batches; b++) expect((await first.gql(UPSERT, { users: userBatch(b, batchSize) })).errors).toBeUndefined();
+    const item = await first.gql(`mutation { upsertItems(items: [{ id: "i1", title: "telescope" }]) { count } }`);
+    expect(item.errors).toBeUndefined();
+    const RECORD = `mutation($i: [InteractionInput!]!) { recordInteractions(interactions: $i) }`;
+    for (let b = 0; b < batches; b++) {
+      const events = userBatch(b, batchSize).map((u) => ({ userId: u.id, itemId: 'i1', kind: 'LIKE' }));
+      expect((await first.gql(RECORD, { i: events })).errors).toBeUndefined();
+    }
+    // One deletion after another; the kill lands while one of them is in flight.
+    const DELETE = `mutation($ids: [ID!]!) { deleteUsers(ids: $ids) { deletedIds } }`;
+    const acknowledged: number[] = [];
+    const sent: number[] = [];
+    const deleter = (async () => {
+      for (let b = 0; b < batches; b++) {
+        sent.push(b);
+        try {
+          const res = await first.gql<{ deleteUsers: { deletedIds: string[] } }>(DELETE, { ids: userBatch(b, batchSize).map((u) => u.id) });
+          if (res.status === 200 && res.data?.deleteUsers.deletedIds.length === batchSize) acknowledged.push(b);
+        } catch {
+          return; // the connection died with the process
+        }
+      }
+    })();
+    while (acknowledged.length < 2) await new Promise((r) => setTimeout(r, 2));
+    await first.kill9();
+    await deleter;
+
+    const second = await startChildService(dataDir);
+    const INTERACTIONS = (ids: string[]) =>
+      `{ ${ids.map((id, i) => `u${i}: user(id: ${JSON.stringify(id)}) { id interactions(first: 5) { item { id } } }`).join(' ')} }`;
+    let gone = 0;
+    let whole = 0;
+    for (let b = 0; b < batches; b++) {
+      const ids = userBatch(b, batchSize).map((u) => u.id);
+      const present: boolean[] = [];
+      for (let start = 0; start < ids.length; start += 25) {
+        const res = await second.gql<Record<string, { id: string; interactions: unknown[] } | null>>(INTERACTIONS(ids.slice(start, start + 25)));
+        expect(res.errors).toBeUndefined();
+        for (const user of Object.values(res.data!)) {
+          // A user still there has all of their data: an erasure is never half done.
+          if (user) expect(user.interactions).toHaveLength(1);
+          present.push(user !== null);
+        }
+      }
+      // A deletion is one transaction for its whole batch (finished on start if the kill came in between).
+      expect(new Set(present).size).toBe(1);
+      if (acknowledged.includes(b)) expect(present[0]).toBe(false);
+      if (!sent.includes(b)) expect(present[0]).toBe(true);
+      if (present[0]) whole++;
+      else gone++;
+    }
+    console.log(`kill -9 during deleteUsers: ${acknowledged.length} deletions acknowledged, ${gone} batches gone after the restart, ${whole} whole`);
+    await second.stop();
+  });
+
   it('a second process on the same DATA_DIR exits non-zero naming the holder; after kill -9 of the holder it starts', { timeout: BOUND_MS }, async () => {
     const dataDir = newDataDir();
     const holder = await startChildService(dataDir);
