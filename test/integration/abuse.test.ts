@@ -2,7 +2,7 @@ import { createClient } from 'graphql-ws';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { settle, startChildServer, type ChildServer } from '../support/child-server.js';
+import { settle, startTemporaryChildService, type ChildService } from '../support/child-service.js';
 import { Fuzzer, leaksInternals, type FuzzRequest } from '../support/fuzz.js';
 
 const MB = 1024 * 1024;
@@ -17,11 +17,11 @@ const FUZZ_RSS_BOUND = 150 * MB;
  * memory and file descriptors are its own. Every loop is bounded in count and time.
  */
 describe('abuse', () => {
-  let server: ChildServer;
+  let server: ChildService;
   const figures: Record<string, unknown> = {};
 
   beforeAll(async () => {
-    server = await startChildServer({ WS_MAX_CONNECTIONS: '600' });
+    server = await startTemporaryChildService({ env: { WS_MAX_CONNECTIONS: '600', SEED_DEMO: 'true' } });
   });
   afterAll(async () => {
     console.info(`abuse figures: ${JSON.stringify(figures)}`);
