@@ -1,14 +1,20 @@
 /**
- * One population benchmark through the real service: ingest n synthetic users through
- * GraphQL, recluster, then time similarUsers. Shared by `npm run bench` and `npm run bench:clustering`.
+ * One population benchmark through the real service, run as `npm start` runs it (a child
+ * process, so its peak memory is its own): ingest n synthetic users through GraphQL with
+ * two requests in flight, items and interactions for a share of them, recluster (per-phase
+ * wall time), then similarUsers and BLENDED recommendations over HTTP (p50/p99), recall@10 of
+ * similarUsers against exact search over the stored vectors, the data directory's size
+ * against the raw size of vectors plus texts, and the service's peak RSS.
+ * Shared by `npm run bench` and `npm run bench:clustering`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/app/config.js';
-import { createApp, type App } from '../src/app/create-app.js';
+import { USERS } from '../src/store/collections.js';
+import { createVectorStore } from '../src/store/create-store.js';
+import { directoryBytes, startServiceProcess, type ServiceProcess } from './service-process.js';
 import { fmt, percentile } from './stats.js';
-import { syntheticUsers } from './synthetic-users.js';
+import { syntheticItems, syntheticUsers } from './synthetic-users.js';
 
 export interface PopulationOptions {
   size: number;
@@ -17,6 +23,10 @@ export interface PopulationOptions {
   queries: number;
   modelsDir: string;
   log: (line: string) => void;
+  /** Share of users given interactions (3 each), for recommendations. */
+  interactionShare?: number;
+  /** Requests in flight while ingesting. */
+  concurrency?: number;
 }
 
 const progress = (label: string, done: number, total: number) => {
@@ -27,14 +37,14 @@ const progress = (label: string, done: number, total: number) => {
   if (done === total) process.stderr.write('\n');
 };
 
-async function gql<T>(app: App, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await fetch(`${app.url}/graphql`, {
+async function gql<T>(service: ServiceProcess, query: string, variables?: Record<string, unknown>): Promise<T> {
+  const response = await fetch(`${service.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 2000));
   return body.data as T;
 }
 
@@ -44,10 +54,10 @@ interface RunResult {
   timings: Array<{ phase: string; ms: number }>;
 }
 
-async function waitForRun(app: App, id: string): Promise<RunResult> {
+async function waitForRun(service: ServiceProcess, id: string): Promise<RunResult> {
   for (;;) {
     const { segmentationRun } = await gql<{ segmentationRun: RunResult }>(
-      app,
+      service,
       `query($id: ID!) { segmentationRun(id: $id) { status error timings { phase ms } } }`,
       { id },
     );
@@ -56,40 +66,169 @@ async function waitForRun(app: App, id: string): Promise<RunResult> {
   }
 }
 
-export async function benchPopulation({ size, batchSize, k, queries: queryCount, modelsDir, log }: PopulationOptions): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'segmentql-bench-'));
-  const app = await createApp(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MODELS_DIR: modelsDir, SEED_DEMO: 'false', LOG_LEVEL: 'warn', MAX_BATCH_SIZE: String(batchSize), MAX_RESULT_LIMIT: '1000', RATE_LIMIT_PER_MINUTE: '0' }),
+/** Runs `count` jobs with `concurrency` in flight. */
+async function pool(count: number, concurrency: number, job: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await job(next++);
+    }),
   );
+}
+
+async function recluster(service: ServiceProcess, k: number, seed: number): Promise<{ seconds: number; result: RunResult }> {
+  const started = performance.now();
+  const { recluster: run } = await gql<{ recluster: { id: string } }>(service, `mutation($k: Int, $seed: Int) { recluster(input: { k: $k, seed: $seed }) { id } }`, {
+    k,
+    seed,
+  });
+  const result = await waitForRun(service, run.id);
+  return { seconds: (performance.now() - started) / 1000, result };
+}
+
+const phasesOf = (result: RunResult) => result.timings.map((t) => `${t.phase.toLowerCase()} ${fmt(t.ms / 1000, 2)} s`).join(', ');
+
+export async function benchPopulation(options: PopulationOptions): Promise<void> {
+  const { size, batchSize, k, queries: queryCount, modelsDir, log } = options;
+  const interactionShare = options.interactionShare ?? 0.1;
+  const concurrency = options.concurrency ?? 2;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'segmentql-bench-'));
+  const service = await startServiceProcess({
+    DATA_DIR: dataDir,
+    MODELS_DIR: modelsDir,
+    LOG_LEVEL: 'warn',
+    MAX_BATCH_SIZE: String(batchSize),
+    MAX_RESULT_LIMIT: '1000',
+    MAX_QUERY_TOKENS: '1000000',
+  });
+  const similarAnswers = new Map<string, string[]>();
+  let textBytes = 0;
   try {
-    // Ingest through GraphQL, as clients do.
+    // 1. Users through GraphQL, as clients send them.
+    const batches = Math.ceil(size / batchSize);
+    let done = 0;
     const started = performance.now();
-    for (let offset = 0; offset < size; offset += batchSize) {
+    await pool(batches, concurrency, async (b) => {
+      const offset = b * batchSize;
       const users = syntheticUsers(Math.min(batchSize, size - offset), 7, offset).map(({ id, text, attributes }) => ({ id, text, attributes }));
-      await gql(app, `mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count } }`, { users });
-      progress(`ingest ${size}`, Math.min(size, offset + batchSize), size);
-    }
+      for (const u of users) textBytes += Buffer.byteLength(u.text);
+      await gql(service, `mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count } }`, { users });
+      done += users.length;
+      progress(`ingest ${size}`, done, size);
+      if (done % (size >= 500_000 ? 100_000 : Math.max(size, 1)) === 0 && size >= 500_000) {
+        log(`  ${done} users: ${fmt(done / ((performance.now() - started) / 1000), 0)} users/s so far`);
+      }
+    });
     const ingestSeconds = (performance.now() - started) / 1000;
-    log(`ingest n=${size}      ${fmt(size / ingestSeconds, 0)} users/s through upsertUsers (batches of ${batchSize}, ${fmt(ingestSeconds)} s)`);
+    log(`ingest n=${size}      ${fmt(size / ingestSeconds, 0)} users/s through upsertUsers (batches of ${batchSize}, ${concurrency} in flight, ${fmt(ingestSeconds)} s)`);
 
-    const reclusterStart = performance.now();
-    const { recluster } = await gql<{ recluster: { id: string } }>(app, `mutation($k: Int) { recluster(input: { k: $k, seed: 1 }) { id } }`, { k });
-    const result = await waitForRun(app, recluster.id);
-    const reclusterSeconds = (performance.now() - reclusterStart) / 1000;
-    const phases = result.timings.map((t) => `${t.phase.toLowerCase()} ${fmt(t.ms / 1000, 2)} s`).join(', ');
-    log(`recluster n=${size}   ${fmt(reclusterSeconds, 2)} s wall (k=${k}, ${result.status}${result.error ? `: ${result.error}` : ''}; ${phases})`);
+    // 2. Items and interactions for a share of the users (3 each: what recommendations need).
+    const items = syntheticItems(2000, 11);
+    for (let i = 0; i < items.length; i += batchSize) {
+      await gql(service, `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: items.slice(i, i + batchSize) });
+    }
+    const engaged = Math.floor(size * interactionShare);
+    const stride = Math.max(1, Math.floor(size / Math.max(1, engaged)));
+    const engagedIds = Array.from({ length: engaged }, (_, i) => `user-${(i * stride) % size}`);
+    const eventsStarted = performance.now();
+    const perBatch = Math.floor(batchSize / 3);
+    await pool(Math.ceil(engaged / perBatch), concurrency, async (b) => {
+      const events = engagedIds.slice(b * perBatch, (b + 1) * perBatch).flatMap((userId, i) => {
+        const theme = Number(userId.slice(5)) % 8;
+        return [0, 1, 2].map((j) => ({ userId, itemId: `item-${(theme * 250 + ((i * 31 + j * 7) % 250)) % items.length}`, kind: j === 0 ? 'RATING' : 'LIKE', ...(j === 0 && { value: 5 }) }));
+      });
+      await gql(service, `mutation($i: [InteractionInput!]!) { recordInteractions(interactions: $i) }`, { i: events });
+    });
+    log(`interactions          ${engaged * 3} for ${engaged} users in ${fmt((performance.now() - eventsStarted) / 1000)} s`);
 
+    // 3. Recluster: the first run also rebuilds the profiles the interactions queued.
+    const first = await recluster(service, k, 1);
+    log(`recluster n=${size}   first run ${fmt(first.seconds, 2)} s wall incl. rebuilding ${engaged} queued profiles (k=${k}, ${first.result.status}; ${phasesOf(first.result)})`);
+    const second = await recluster(service, k, 2);
+    log(`recluster n=${size}   ${fmt(second.seconds, 2)} s wall (k=${k}, ${second.result.status}${second.result.error ? `: ${second.result.error}` : ''}; ${phasesOf(second.result)})`);
+
+    // 4. Latency over HTTP, one request at a time.
     const latencies: number[] = [];
     for (let q = 0; q < queryCount; q++) {
       const id = `user-${Math.floor((q * 7919) % size)}`;
       const t = performance.now();
-      await gql(app, `query($id: ID!) { similarUsers(userId: $id, limit: 10) { score user { id } } }`, { id });
+      const { similarUsers } = await gql<{ similarUsers: Array<{ user: { id: string } }> }>(
+        service,
+        `query($id: ID!) { similarUsers(userId: $id, limit: 10) { score user { id } } }`,
+        { id },
+      );
       latencies.push(performance.now() - t);
+      similarAnswers.set(id, similarUsers.map((s) => s.user.id));
     }
     if (queryCount > 0) log(`similarUsers n=${size} p50 ${fmt(percentile(latencies, 50), 1)} ms, p99 ${fmt(percentile(latencies, 99), 1)} ms (${queryCount} queries over HTTP, limit 10)`);
+    const recLatencies: number[] = [];
+    for (let q = 0; q < Math.min(queryCount, engagedIds.length); q++) {
+      const id = engagedIds[(q * 7919) % engagedIds.length]!;
+      const t = performance.now();
+      await gql(service, `query($id: ID!) { recommendations(userId: $id, limit: 10) { score item { id } } }`, { id });
+      recLatencies.push(performance.now() - t);
+    }
+    if (recLatencies.length > 0) {
+      log(`recommendations n=${size} p50 ${fmt(percentile(recLatencies, 50), 1)} ms, p99 ${fmt(percentile(recLatencies, 99), 1)} ms (BLENDED, ${recLatencies.length} users with interactions, over HTTP)`);
+    }
+    log(`peak RSS n=${size}    ${fmt(service.peakRssBytes() / 2 ** 30, 2)} GiB (the service process)`);
   } finally {
-    await app.close();
+    await service.stop();
+  }
+  try {
+    // 5. Disk, then recall against exact search over the stored vectors.
+    const disk = directoryBytes(dataDir);
+    const vectorsDir = path.join(dataDir, 'vectors');
+    const store = await createVectorStore({ dataDir });
+    const ids: string[] = [];
+    let matrix = new Float32Array(0);
+    let d = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await store.scroll(USERS, { limit: 10_000, cursor, withVector: true });
+      for (const r of page.records) {
+        if (!r.vector) continue;
+        d = r.vector.length;
+        if (matrix.length < (ids.length + 1) * d) {
+          const grown = new Float32Array(Math.max(d * 1024, matrix.length * 2));
+          grown.set(matrix);
+          matrix = grown;
+        }
+        matrix.set(r.vector, ids.length * d);
+        ids.push(r.id);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    await store.close();
+    const raw = ids.length * d * 4 + textBytes;
+    log(
+      `disk n=${size}        ${fmt(disk / 2 ** 30, 2)} GiB data directory (vectors ${fmt(fs.existsSync(vectorsDir) ? directoryBytes(vectorsDir) / 2 ** 30 : 0, 2)} GiB) for ${fmt(raw / 2 ** 30, 2)} GiB of raw vectors and texts: ${fmt(disk / raw, 2)}x`,
+    );
+    if (similarAnswers.size > 0) {
+      const index = new Map(ids.map((id, i) => [id, i] as const));
+      let hits = 0;
+      let total = 0;
+      for (const [id, answer] of similarAnswers) {
+        const q = index.get(id);
+        if (q === undefined) continue;
+        const best: Array<{ i: number; s: number }> = [];
+        for (let i = 0; i < ids.length; i++) {
+          if (i === q) continue;
+          let s = 0;
+          for (let t = 0; t < d; t++) s += matrix[q * d + t]! * matrix[i * d + t]!;
+          if (best.length < 10 || s > best[best.length - 1]!.s) {
+            best.push({ i, s });
+            best.sort((a, b) => b.s - a.s);
+            if (best.length > 10) best.pop();
+          }
+        }
+        const exact = new Set(best.map((b) => ids[b.i]!));
+        hits += answer.filter((a) => exact.has(a)).length;
+        total += 10;
+      }
+      log(`recall@10 n=${size}   ${fmt(hits / total, 3)} of similarUsers against exact search (${similarAnswers.size} queries)`);
+    }
+  } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
-

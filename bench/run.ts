@@ -1,7 +1,8 @@
 /**
- * `npm run bench [-- --sizes 10000,100000 --queries 300]`: prints, for the default model and
- * the embedded store, embedding throughput, ingest throughput through GraphQL, recluster
- * wall time per population size, and similarUsers latency. Numbers only; no assertions.
+ * `npm run bench [-- --sizes 100000,1000000 --queries 300 --k 16 --interaction-share 0.1 --concurrency 2]`:
+ * prints, for the default model and the embedded store, embedding throughput, then per
+ * population size (see population.ts) ingest rate, recluster wall time per phase, similarUsers
+ * and recommendations latency over HTTP, recall@10, disk footprint and peak RSS. Numbers only.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,9 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '10000,100000' },
     queries: { type: 'string', default: '300' },
     batch: { type: 'string', default: '1000' },
-    k: { type: 'string', default: '8' },
+    k: { type: 'string', default: '16' },
+    'interaction-share': { type: 'string', default: '0.1' },
+    concurrency: { type: 'string', default: '2' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -40,4 +43,15 @@ async function benchEmbedding(): Promise<void> {
 
 log(`segmentql bench: ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, embedded store (LanceDB)`);
 await benchEmbedding();
-for (const size of sizes) await benchPopulation({ size, batchSize, k, queries: queryCount, modelsDir, log });
+for (const size of sizes) {
+  await benchPopulation({
+    size,
+    batchSize,
+    k,
+    queries: queryCount,
+    modelsDir,
+    log,
+    interactionShare: Number(values['interaction-share']),
+    concurrency: Number(values.concurrency),
+  });
+}

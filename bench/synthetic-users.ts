@@ -40,3 +40,21 @@ export function syntheticUsers(count: number, seed = 1, offset = 0): SyntheticUs
     };
   });
 }
+
+export interface SyntheticItem {
+  id: string;
+  title: string;
+  description: string;
+  tags: string[];
+}
+
+/** Items in blocks of `count / 8`, one theme a block (item-0.. the first theme, and so on). */
+export function syntheticItems(count: number, seed = 1): SyntheticItem[] {
+  const generator = new Random(seed);
+  const pick = <T>(list: T[]) => list[Math.floor(generator.next() * list.length)]!;
+  const block = Math.max(1, Math.floor(count / THEMES.length));
+  return Array.from({ length: count }, (_, i) => {
+    const theme = THEMES[Math.min(THEMES.length - 1, Math.floor(i / block))]!;
+    return { id: `item-${i}`, title: `${pick(theme)} ${pick(theme)}`, description: `all about ${pick(theme)}, ${pick(theme)} and ${pick(theme)}`, tags: [theme[0]!] };
+  });
+}

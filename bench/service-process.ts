@@ -1,0 +1,86 @@
+/**
+ * The built service (`dist/src/main.js`) in a child process for benchmarks, so that its peak
+ * memory (VmHWM) is its own and not the benchmark client's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+export interface ServiceProcess {
+  url: string;
+  pid: number;
+  /** Peak resident set size so far, bytes (VmHWM). */
+  peakRssBytes(): number;
+  rssBytes(): number;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const statusField = (pid: number, field: string) =>
+  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  const main = path.resolve('dist/src/main.js');
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [main], {
+    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', SEED_DEMO: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
+  let exited: number | null | undefined;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code) => {
+      exited = code;
+      resolve();
+    }),
+  );
+  const deadline = Date.now() + 120_000;
+  const ready = async () => {
+    try {
+      return (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200;
+    } catch {
+      return false;
+    }
+  };
+  while (!(await ready())) {
+    if (exited !== undefined) throw new Error(`the service exited with ${exited}:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`the service did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pid = child.pid!;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid,
+    peakRssBytes: () => statusField(pid, 'VmHWM'),
+    rssBytes: () => statusField(pid, 'VmRSS'),
+    async stop() {
+      if (exited === undefined) child.kill('SIGTERM');
+      await exit;
+    },
+  };
+}
+
+/** Bytes under a directory (what `du -sb` says, without following links). */
+export function directoryBytes(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += directoryBytes(full);
+    else if (entry.isFile()) total += fs.statSync(full).size;
+  }
+  return total;
+}
