@@ -22,6 +22,7 @@ import { ProfileRefresher } from '../profiles/profile-refresher.js';
 import { ProfileService } from '../profiles/profile-service.js';
 import { UserService } from '../users/user-service.js';
 import type { Config } from './config.js';
+import { lanceStoreSettings } from './lance-settings.js';
 import { createLogger } from './logger.js';
 import { loadDemoData } from './seed-demo.js';
 import type { InputLimits } from './validation.js';
@@ -88,6 +89,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       qdrantUrl: config.QDRANT_URL,
       qdrantApiKey: config.QDRANT_API_KEY,
       collectionPrefix: config.QDRANT_COLLECTION_PREFIX,
+      lance: lanceStoreSettings(config),
     });
     store = openStore;
     let lastLogged = 0;

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { VectorStore } from './port.js';
-import { LanceDbStore } from './lancedb-store.js';
+import { LanceDbStore, type LanceDbStoreOptions } from './lancedb-store.js';
 import { QdrantStore } from './qdrant-store.js';
 
 export interface VectorStoreConfig {
@@ -15,6 +15,8 @@ export interface VectorStoreConfig {
   dataDir: string;
   /** Qdrant collection name prefix (default "segmentql_"); ignored by LanceDB. */
   collectionPrefix?: string;
+  /** Embedded store compaction, index and search settings; defaults in lancedb-maintenance.ts. */
+  lance?: Pick<LanceDbStoreOptions, 'maintenance' | 'search'>;
   /** Reports background problems that do not fail a call (LanceDB compaction). */
   onWarning?: (message: string, error: unknown) => void;
 }
@@ -29,6 +31,7 @@ export async function createVectorStore(config: VectorStoreConfig): Promise<Vect
   }
   return LanceDbStore.open({
     dir: path.join(config.dataDir, 'vectors'),
+    ...config.lance,
     ...(config.onWarning !== undefined && { onWarning: config.onWarning }),
   });
 }

@@ -15,7 +15,7 @@ const rec = (id: string, payload = {}): VectorRecord => ({ id, vector: Float32Ar
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'segmentql-lancedb-'));
-  store = await LanceDbStore.open({ dir, optimizeEveryWrites: 4, onWarning: (m, e) => warnings.push([m, e]) });
+  store = await LanceDbStore.open({ dir, maintenance: { compactEveryFragments: 4 }, onWarning: (m, e) => warnings.push([m, e]) });
   await store.ensureCollection(spec);
 });
 
