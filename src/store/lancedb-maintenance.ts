@@ -59,7 +59,7 @@ export interface SearchTuning {
 export const DEFAULT_POLICY: MaintenancePolicy = {
   compactEveryRows: 100_000,
   compactEveryFragments: 50,
-  pruneOlderThanMs: 60_000,
+  pruneOlderThanMs: 10_000,
   indexMinRows: 50_000,
   retrainGrowth: 4,
   indexType: 'IVF_FLAT',

@@ -14,10 +14,10 @@
  * - Every write to a table goes through a per-table lock: Lance commits are optimistic and
  *   read-merge-write operations (setPayload) must not interleave with other writes.
  * - Compaction, index updates and pruning of old versions run in the background once enough
- *   rows or fragments have been written (see lancedb-maintenance.ts). Compaction holds the
- *   write lock (it rewrites fragments that updates would also touch); training the vector
- *   index does not, and a write that loses a commit race with it is retried (writes are
- *   idempotent). Readers never wait: they read the latest committed version.
+ *   rows or fragments have been written (see lancedb-maintenance.ts), beside the writes, not
+ *   under their lock: a write that loses a commit race with them is retried (writes are
+ *   idempotent); a compaction that loses one to an update runs again with writes held back.
+ *   Readers never wait: they read the latest committed version.
  * - Upserts of ids that are all new are plain appends; otherwise one merge-insert on `id`.
  *   The BTREE index on `id` (built at the first compaction) keeps both the existence check
  *   and the merge-insert from scanning the whole table.
@@ -30,6 +30,7 @@ import {
   StoreUsageError,
   type CollectionSpec,
   type Filter,
+  type IndexedField,
   type PayloadUpdate,
   type ScoredRecord,
   type ScrollOptions,
@@ -54,7 +55,7 @@ import {
   sameIndexedFields,
   type CheckedFilter,
 } from './store-rules.js';
-import { andSql, filterSql, quoteColumn, sqlString } from './lancedb-filter.js';
+import { andSql, fieldColumn, filterSql, quoteColumn, sqlString } from './lancedb-filter.js';
 import { arrowToRecords, recordsToArrow, specFromSchema, tableSchema, toVectorRecords } from './lancedb-rows.js';
 import { KeyedLock } from './keyed-lock.js';
 import {
@@ -103,7 +104,7 @@ interface OpenTable {
   vectorIndexTrainedRows: number | undefined;
 }
 
-/** How often a write that lost a commit race (with index training) is tried in all. */
+/** How often a write (or compaction) that lost a commit race with maintenance is tried in all. */
 const WRITE_ATTEMPTS = 3;
 
 /** Ids per `id IN (...)` clause: keeps SQL small and predictable. */
@@ -283,8 +284,8 @@ export class LanceDbStore implements VectorStore {
 
   /**
    * Runs a write (returning the rows it touched) under the table's lock, then queues a
-   * maintenance pass when enough has been written. A write that lost a commit race with index
-   * training is run again: every write is idempotent (whole-row upserts, deletes by id or
+   * maintenance pass when enough has been written. A write that lost a commit race with
+   * maintenance is run again: every write is idempotent (whole-row upserts, deletes by id or
    * filter, setPayload re-reads under the lock).
    */
   async #write(collection: string, task: (t: OpenTable) => Promise<number>): Promise<void> {
@@ -316,15 +317,24 @@ export class LanceDbStore implements VectorStore {
   }
 
   /**
-   * One maintenance pass: compaction under the write lock, then (re)training the vector index
-   * outside it, so writes go on while the index trains. Runs under the maintenance lock.
+   * One maintenance pass: compaction, then (re)training the vector index when due. Runs under
+   * the maintenance lock only, so writes go on meanwhile: appends never conflict with
+   * compaction or index commits, and a write that does (an update or delete of rows being
+   * rewritten) is retried by #write; a compaction that loses such a race runs again under the
+   * write lock.
    */
   async #maintain(collection: string): Promise<void> {
     if (this.#closed) return;
-    const rows = await this.#writes.run(collection, async () => this.#compact(collection, await this.#open(collection)));
-    if (this.#closed) return;
     const t = await this.#open(collection);
-    if (!vectorIndexDue(rows, t.vectorIndexTrainedRows, this.#policy)) return;
+    let rows: number;
+    try {
+      rows = await this.#compact(collection, t);
+    } catch (error) {
+      if (!isCommitConflict(error) || this.#closed) throw error;
+      // Updates kept touching the fragments being rewritten: compact again with writes held back.
+      rows = await this.#writes.run(collection, () => this.#compact(collection, t));
+    }
+    if (this.#closed || !vectorIndexDue(rows, t.vectorIndexTrainedRows, this.#policy)) return;
     const started = performance.now();
     await t.table.createIndex('vector', { config: vectorIndexConfig(this.#policy.indexType, rows, t.spec.dimension), replace: true });
     t.vectorIndexTrainedRows = rows;
@@ -333,16 +343,20 @@ export class LanceDbStore implements VectorStore {
 
   /**
    * Merges small fragments, folds new rows into the indexes and prunes old versions. Creates
-   * the BTREE index on `id` the first time there are rows: it makes lookups by id (get,
-   * upsert's existence check, merge-insert, setPayload) independent of the table size.
+   * the scalar indexes the first time there are rows: BTREE on `id` makes lookups by id (get,
+   * upsert's existence check, merge-insert, setPayload) independent of the table size; the
+   * payload field indexes make filters (and filtered searches, which filter first) cheap.
    * Returns the row count.
    */
   async #compact(collection: string, t: OpenTable): Promise<number> {
     const started = performance.now();
     t.pending = { rows: 0, fragments: 0 };
-    const indices = await t.table.listIndices();
-    if (!indices.some((i) => i.columns.includes('id')) && (await t.table.countRows()) > 0) {
-      await t.table.createIndex('id', { config: lancedb.Index.btree() });
+    const indexed = new Set((await t.table.listIndices()).flatMap((i) => i.columns));
+    const missing = [{ column: 'id', config: lancedb.Index.btree() }, ...t.spec.indexedFields.map(scalarIndex)].filter(
+      (i) => !indexed.has(i.column),
+    );
+    if (missing.length > 0 && (await t.table.countRows()) > 0) {
+      for (const { column, config } of missing) await t.table.createIndex(column, { config });
     }
     await t.table.optimize({ cleanupOlderThan: new Date(Date.now() - this.#policy.pruneOlderThanMs) });
     const rows = await t.table.countRows();
@@ -499,6 +513,12 @@ export class LanceDbStore implements VectorStore {
   #checkOpen(): void {
     if (this.#closed) throw new StoreUsageError('The store is closed');
   }
+}
+
+/** Scalar index for a payload field's typed column: LABEL_LIST answers array_has / array_has_any. */
+function scalarIndex(field: IndexedField): { column: string; config: lancedb.Index } {
+  const column = fieldColumn(field.name);
+  return { column, config: field.type === 'keyword[]' ? lancedb.Index.labelList() : lancedb.Index.btree() };
 }
 
 function newOpenTable(spec: CollectionSpec, table: lancedb.Table, vectorIndexTrainedRows: number | undefined): OpenTable {

@@ -130,6 +130,7 @@ describe('LanceDbStore vector index', () => {
     const indices = await withTable((table) => table.listIndices());
     expect(indices.map((i) => [i.columns[0], i.indexType]).sort()).toEqual([
       ['id', 'BTree'],
+      ['p_tier', 'BTree'],
       ['vector', 'IvfFlat'],
     ]);
     return s;
@@ -139,7 +140,7 @@ describe('LanceDbStore vector index', () => {
     const s = await openStore({ maintenance: { indexMinRows: 1000, compactEveryRows: 0, compactEveryFragments: 0 } });
     await s.upsert('users', records(0, 600));
     await s.optimize();
-    expect((await withTable((table) => table.listIndices())).map((i) => i.columns[0])).toEqual(['id']);
+    expect((await withTable((table) => table.listIndices())).map((i) => i.columns[0]).sort()).toEqual(['id', 'p_tier']);
   });
 
   it('finds rows written after the index was built, and rows moved by an upsert', async () => {

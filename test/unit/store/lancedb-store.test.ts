@@ -64,7 +64,10 @@ describe('LanceDbStore specifics', () => {
     // 30 single-row writes would leave 30 fragments; compaction is incremental (a pass may leave
     // the freshest fragment apart), so allow two.
     expect(stats.fragmentStats.numFragments).toBeLessThanOrEqual(2);
-    expect((await table.listIndices()).map((i) => i.columns)).toEqual([['id']]);
+    expect((await table.listIndices()).map((i) => [i.columns[0], i.indexType]).sort()).toEqual([
+      ['id', 'BTree'],
+      ['p_tags', 'LabelList'],
+    ]);
     table.close();
     db.close();
   });
