@@ -31,6 +31,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '1000' },
     dir: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'nprobes-sweep': { type: 'string', default: '5,10,40' },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -97,6 +98,18 @@ async function timed<T>(samples: number[], run: () => Promise<T>): Promise<T> {
   return result;
 }
 
+/**
+ * Latency of 100 searches by stored vectors in the middle of the ingest (maintenance may be
+ * running and recent rows not yet indexed), as a live service would see it.
+ */
+async function searchWhileGrowing(store: LanceDbStore, rows: number, seed: number): Promise<number[]> {
+  const random = new Random(seed);
+  const sample = await store.get(COLLECTION, Array.from(random.sampleIndices(rows, 100), (i) => `user-${i}`), { withVector: true });
+  const samples: number[] = [];
+  for (const q of sample) await timed(samples, () => store.search(COLLECTION, q.vector!, { limit: K }));
+  return samples;
+}
+
 async function benchSize(size: number): Promise<void> {
   const dir = values.dir !== undefined ? path.resolve(values.dir, `store-${size}`) : mkdtempSync(path.join(os.tmpdir(), 'segmentql-bench-store-'));
   rmSync(dir, { recursive: true, force: true });
@@ -124,8 +137,9 @@ async function benchSize(size: number): Promise<void> {
     if (written % step === 0 || written === size) {
       const now = performance.now();
       const disk = diskBytes(dir);
-      log(`  ${written.toLocaleString('en-US').padStart(9)} rows  ${fmt(step / ((now - blockStarted) / 1000), 0).padStart(7)} rows/s  ${await tableShape(dir)}  data files ${disk.dataFiles}  disk ${mb(disk.bytes)}`);
-      blockStarted = now;
+      const searchMs = await searchWhileGrowing(store, written, written);
+      log(`  ${written.toLocaleString('en-US').padStart(9)} rows  ${fmt(step / ((now - blockStarted) / 1000), 0).padStart(7)} rows/s  ${await tableShape(dir)}  data files ${disk.dataFiles}  disk ${mb(disk.bytes)}  search p50 ${fmt(percentile(searchMs, 50), 1)} p99 ${fmt(percentile(searchMs, 99), 1)} ms`);
+      blockStarted = performance.now();
     }
   }
   const ingestSeconds = (performance.now() - started) / 1000;
@@ -154,6 +168,7 @@ async function benchSize(size: number): Promise<void> {
   const random = new Random(7);
   const ids = Array.from(random.sampleIndices(size, Math.min(queryCount, size)), (i) => `user-${i}`);
   const queries = await store.get(COLLECTION, ids, { withVector: true });
+  const truths: Set<string>[] = [];
   for (const [label, filter] of [['unfiltered', undefined], ['filtered (1 of 4 tiers)', { must: [{ field: 'attrs', eq: 'tier=pro' }] }]] as [string, Filter | undefined][]) {
     const exactMs: number[] = [];
     const indexedMs: number[] = [];
@@ -167,12 +182,28 @@ async function benchSize(size: number): Promise<void> {
         const indexed: ScoredRecord[] = await timed(pass === 0 ? [] : indexedMs, () => store.search(COLLECTION, q.vector!, options));
         if (pass === 1) {
           const truth = new Set(exact.map((r) => r.id));
+          if (filter === undefined) truths.push(truth);
           hits += indexed.filter((r) => truth.has(r.id)).length;
           wanted += exact.length;
         }
       }
     }
     log(`  search ${label}: exact p50 ${fmt(percentile(exactMs, 50), 2)} ms p99 ${fmt(percentile(exactMs, 99), 2)} ms | indexed p50 ${fmt(percentile(indexedMs, 50), 2)} ms p99 ${fmt(percentile(indexedMs, 99), 2)} ms | recall@${K} ${fmt(hits / wanted, 3)} (${queries.length} queries)`);
+  }
+  // Other probe counts on the same index, against the same exact answers.
+  for (const nprobes of values['nprobes-sweep'].split(',').filter(Boolean).map(Number)) {
+    const probe = await LanceDbStore.open({ dir, maintenance: { ...settings.maintenance, compactEveryRows: 0, compactEveryFragments: 0 }, search: { ...settings.search, nprobes } });
+    await probe.ensureCollection(spec);
+    const ms: number[] = [];
+    let hits = 0;
+    for (const pass of [0, 1]) {
+      for (const [i, q] of queries.entries()) {
+        const found = await timed(pass === 0 ? [] : ms, () => probe.search(COLLECTION, q.vector!, { limit: K }));
+        if (pass === 1) hits += found.filter((r) => truths[i]!.has(r.id)).length;
+      }
+    }
+    await probe.close();
+    log(`  search unfiltered with nprobes ${nprobes}: p50 ${fmt(percentile(ms, 50), 2)} ms p99 ${fmt(percentile(ms, 99), 2)} ms | recall@${K} ${fmt(hits / (queries.length * K), 3)}`);
   }
   // similarUsers by id: fetch the stored vector, then search (what the service does per call).
   const byIdMs: number[] = [];

@@ -61,7 +61,7 @@ export const DEFAULT_POLICY: MaintenancePolicy = {
   compactEveryFragments: 50,
   pruneOlderThanMs: 10_000,
   indexMinRows: 50_000,
-  retrainGrowth: 4,
+  retrainGrowth: 2,
   indexType: 'IVF_FLAT',
 };
 
