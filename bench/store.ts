@@ -126,7 +126,11 @@ async function benchSize(size: number): Promise<void> {
   const generator = makeGenerator(size);
   let rawBytes = 0;
   const started = performance.now();
+  const startCpu = process.cpuUsage();
   let blockStarted = started;
+  // CPU time of this process (Lance's threads included) per block: unlike the wall-clock rate,
+  // it does not depend on what else the shared machine is running.
+  let blockCpu = process.cpuUsage();
   const step = Math.min(100_000, size);
   for (let written = 0; written < size; ) {
     const batch: VectorRecord[] = [];
@@ -136,14 +140,17 @@ async function benchSize(size: number): Promise<void> {
     written += batch.length;
     if (written % step === 0 || written === size) {
       const now = performance.now();
+      const cpu = process.cpuUsage(blockCpu);
       const disk = diskBytes(dir);
       const searchMs = await searchWhileGrowing(store, written, written);
-      log(`  ${written.toLocaleString('en-US').padStart(9)} rows  ${fmt(step / ((now - blockStarted) / 1000), 0).padStart(7)} rows/s  ${await tableShape(dir)}  data files ${disk.dataFiles}  disk ${mb(disk.bytes)}  search p50 ${fmt(percentile(searchMs, 50), 1)} p99 ${fmt(percentile(searchMs, 99), 1)} ms`);
+      log(`  ${written.toLocaleString('en-US').padStart(9)} rows  ${fmt(step / ((now - blockStarted) / 1000), 0).padStart(7)} rows/s  cpu ${fmt((cpu.user + cpu.system) / 1e6, 1)} s  ${await tableShape(dir)}  data files ${disk.dataFiles}  disk ${mb(disk.bytes)}  search p50 ${fmt(percentile(searchMs, 50), 1)} p99 ${fmt(percentile(searchMs, 99), 1)} ms`);
       blockStarted = performance.now();
+      blockCpu = process.cpuUsage();
     }
   }
   const ingestSeconds = (performance.now() - started) / 1000;
-  log(`  ingest: ${fmt(size / ingestSeconds, 0)} rows/s overall (${fmt(ingestSeconds, 1)} s)`);
+  const ingestCpu = process.cpuUsage(startCpu);
+  log(`  ingest: ${fmt(size / ingestSeconds, 0)} rows/s overall (${fmt(ingestSeconds, 1)} s, cpu ${fmt((ingestCpu.user + ingestCpu.system) / 1e6, 1)} s including background maintenance, load average ${fmt(os.loadavg()[0]!, 1)})`);
 
   const settleStarted = performance.now();
   await store.optimize();

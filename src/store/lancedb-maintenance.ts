@@ -93,8 +93,11 @@ export function vectorIndexDue(rows: number, trainedRows: number | undefined, po
  * partitions trained in 8 s and 20 probes answered in a few milliseconds.
  */
 export function partitionsFor(rows: number): number {
-  return Math.max(16, Math.min(256, Math.round(rows / 4000)));
+  return Math.max(16, Math.min(MAX_PARTITIONS, Math.round(rows / 4000)));
 }
+
+/** The most IVF partitions an index gets (probing this many probes them all). */
+export const MAX_PARTITIONS = 256;
 
 /** The index configuration for a table of `rows` rows and vectors of `dimension`. */
 export function vectorIndexConfig(type: VectorIndexType, rows: number, dimension: number): lancedb.Index {

@@ -16,7 +16,7 @@
  * - Compaction, index updates and pruning of old versions run in the background once enough
  *   rows or fragments have been written (see lancedb-maintenance.ts), beside the writes, not
  *   under their lock: a write that loses a commit race with them is retried (writes are
- *   idempotent); a compaction that loses one to an update runs again with writes held back.
+ *   idempotent); maintenance that loses one to an update runs again with writes held back.
  *   Readers never wait: they read the latest committed version.
  * - Upserts of ids that are all new are plain appends; otherwise one merge-insert on `id`.
  *   The BTREE index on `id` (built at the first compaction) keeps both the existence check
@@ -63,7 +63,7 @@ import {
   DEFAULT_TUNING,
   compactionDue,
   isQuantised,
-  partitionsFor,
+  MAX_PARTITIONS,
   vectorIndexConfig,
   vectorIndexDue,
   type MaintenancePolicy,
@@ -124,7 +124,7 @@ export class LanceDbStore implements VectorStore {
   readonly #tables = new Map<string, Promise<OpenTable | undefined>>();
   /** Serialises writes (and table creation) per collection. */
   readonly #writes = new KeyedLock();
-  /** Serialises maintenance passes per collection (compaction takes the write lock too). */
+  /** Serialises maintenance passes per collection. */
   readonly #maintenance = new KeyedLock();
   #closed = false;
 
@@ -320,8 +320,8 @@ export class LanceDbStore implements VectorStore {
    * One maintenance pass: compaction, then (re)training the vector index when due. Runs under
    * the maintenance lock only, so writes go on meanwhile: appends never conflict with
    * compaction or index commits, and a write that does (an update or delete of rows being
-   * rewritten) is retried by #write; a compaction that loses such a race runs again under the
-   * write lock.
+   * rewritten) is retried by #write; a compaction or index training that loses such a race
+   * runs again under the write lock.
    */
   async #maintain(collection: string): Promise<void> {
     if (this.#closed) return;
@@ -336,7 +336,13 @@ export class LanceDbStore implements VectorStore {
     }
     if (this.#closed || !vectorIndexDue(rows, t.vectorIndexTrainedRows, this.#policy)) return;
     const started = performance.now();
-    await t.table.createIndex('vector', { config: vectorIndexConfig(this.#policy.indexType, rows, t.spec.dimension), replace: true });
+    const train = () => t.table.createIndex('vector', { config: vectorIndexConfig(this.#policy.indexType, rows, t.spec.dimension), replace: true });
+    try {
+      await train();
+    } catch (error) {
+      if (!isCommitConflict(error) || this.#closed) throw error;
+      await this.#writes.run(collection, train);
+    }
     t.vectorIndexTrainedRows = rows;
     this.#onMaintenance({ collection, kind: 'vector-index', rows, durationMs: performance.now() - started });
   }
@@ -422,11 +428,11 @@ export class LanceDbStore implements VectorStore {
         .limit(options.limit);
       if (exact) q = q.bypassVectorIndex();
       else {
-        q = q.minimumNprobes(this.#tuning.nprobes);
+        q = q.nprobes(this.#tuning.nprobes);
         if (isQuantised(this.#policy.indexType)) q = q.refineFactor(this.#tuning.refineFactor);
         if (this.#tuning.ef > 0) q = q.ef(this.#tuning.ef);
-        // With a filter, probe further partitions while too few matches were found.
-        if (where !== undefined) q = q.maximumNprobes(Math.max(this.#tuning.nprobes, partitionsFor(t.vectorIndexTrainedRows ?? 0)));
+        // With a filter, probe further partitions (up to all) while too few matches were found.
+        if (where !== undefined) q = q.maximumNprobes(Math.max(this.#tuning.nprobes, MAX_PARTITIONS));
       }
       if (where !== undefined) q = q.where(where);
       const rows = arrowToRecords(await q.toArrow(), withVector);
