@@ -143,7 +143,7 @@ async function benchSize(size: number): Promise<void> {
       const cpu = process.cpuUsage(blockCpu);
       const disk = diskBytes(dir);
       const searchMs = await searchWhileGrowing(store, written, written);
-      log(`  ${written.toLocaleString('en-US').padStart(9)} rows  ${fmt(step / ((now - blockStarted) / 1000), 0).padStart(7)} rows/s  cpu ${fmt((cpu.user + cpu.system) / 1e6, 1)} s  ${await tableShape(dir)}  data files ${disk.dataFiles}  disk ${mb(disk.bytes)}  search p50 ${fmt(percentile(searchMs, 50), 1)} p99 ${fmt(percentile(searchMs, 99), 1)} ms`);
+      log(`  ${written.toLocaleString('en-US').padStart(9)} rows  ${fmt(step / ((now - blockStarted) / 1000), 0).padStart(7)} rows/s  cpu ${fmt((cpu.user + cpu.system) / 1e6, 1)} s  ${await tableShape(dir)}  data files ${disk.dataFiles}  disk ${mb(disk.bytes)}  search p50 ${fmt(percentile(searchMs, 50), 1)} p99 ${fmt(percentile(searchMs, 99), 1)} ms  rss ${mb(process.memoryUsage().rss)}`);
       blockStarted = performance.now();
       blockCpu = process.cpuUsage();
     }
