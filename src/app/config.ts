@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { accessConfigFields, defaultHost } from '../auth/access-config.js';
 import { loadApiKeys, type ApiKey } from '../auth/api-keys.js';
+import { VECTOR_INDEX_TYPES } from '../store/lancedb-maintenance.js';
 
 /**
  * Service configuration, read from environment variables and validated at start.
@@ -72,6 +73,15 @@ export const configSchema = z.object({
   RECOMMEND_BLEND_METHOD: z.enum(['RANK', 'SCORE']).default('SCORE'),
   RECOMMEND_BLEND_RANK_CONSTANT: z.coerce.number({ message: 'expected a number' }).min(0).max(1000).default(60),
   RECOMMEND_SEGMENT_LIFT_EXPONENT: z.coerce.number({ message: 'expected a number' }).min(0).max(2).default(0.25),
+  // Embedded LanceDB store: compaction and vector index (see src/store/lancedb-maintenance.ts).
+  LANCEDB_COMPACT_EVERY_ROWS: positiveInt(0, 100_000_000).default(100_000),
+  LANCEDB_COMPACT_EVERY_WRITES: positiveInt(0, 1_000_000).default(50),
+  LANCEDB_PRUNE_OLDER_THAN_MS: positiveInt(0, 7 * 24 * 3_600_000).default(10_000),
+  LANCEDB_INDEX_MIN_ROWS: positiveInt(0, 1_000_000_000).default(50_000),
+  LANCEDB_INDEX_TYPE: z.enum(VECTOR_INDEX_TYPES).default('IVF_FLAT'),
+  LANCEDB_NPROBES: positiveInt(1, 100_000).default(20),
+  LANCEDB_REFINE_FACTOR: positiveInt(1, 1000).default(10),
+  LANCEDB_EF: positiveInt(0, 100_000).default(0),
   RECOMMEND_BLEND_WEIGHTS: z
     .string()
     .default('SIMILAR_USERS=1,SEGMENT_POPULAR=0.05,CONTENT=0.02,POPULAR=0')

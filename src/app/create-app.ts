@@ -34,6 +34,7 @@ import { ProfileService } from '../profiles/profile-service.js';
 import { UserService } from '../users/user-service.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
+import { lanceStoreSettings } from './lance-settings.js';
 import { createLogger } from './logger.js';
 import { readinessChecks } from './readiness.js';
 import { loadDemoData } from './seed-demo.js';
@@ -126,6 +127,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         timeoutMs: config.QDRANT_TIMEOUT_MS,
         retry: { maxRetries: config.QDRANT_MAX_RETRIES },
       },
+      lance: lanceStoreSettings(config),
     });
     store = openStore;
     // What services use: calls made for a request stop with it and share its store budget.

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { VectorStore } from './port.js';
-import { LanceDbStore } from './lancedb-store.js';
+import { LanceDbStore, type LanceDbStoreOptions } from './lancedb-store.js';
 import { QdrantStore, type QdrantStoreOptions } from './qdrant-store.js';
 
 export interface VectorStoreConfig {
@@ -17,6 +17,8 @@ export interface VectorStoreConfig {
   collectionPrefix?: string;
   /** Qdrant topology, timeouts and retries (see QdrantStoreOptions); ignored by LanceDB. */
   qdrant?: Omit<QdrantStoreOptions, 'url' | 'apiKey' | 'prefix'>;
+  /** Embedded store compaction, index and search settings; defaults in lancedb-maintenance.ts. */
+  lance?: Pick<LanceDbStoreOptions, 'maintenance' | 'search'>;
   /** Reports background problems that do not fail a call (LanceDB compaction). */
   onWarning?: (message: string, error: unknown) => void;
 }
@@ -32,6 +34,7 @@ export async function createVectorStore(config: VectorStoreConfig): Promise<Vect
   }
   return LanceDbStore.open({
     dir: path.join(config.dataDir, 'vectors'),
+    ...config.lance,
     ...(config.onWarning !== undefined && { onWarning: config.onWarning }),
   });
 }

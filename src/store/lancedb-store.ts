@@ -1,19 +1,26 @@
 /**
  * Embedded vector store on LanceDB: one Lance table per collection in a local directory.
  *
- * - Search is exact (brute force) over L2-normalised vectors with Lance's `dot` distance
- *   (= 1 - dot product), so score = 1 - distance is the cosine similarity and a zero vector
- *   scores 0, exactly as in Qdrant. (Lance's `cosine` distance drops zero vectors as NaN.)
- *   Brute force stays in the low milliseconds up to ~100k rows of 100 dims; an ANN index
- *   (IVF_PQ / IVF_HNSW_SQ via `table.createIndex('vector')`) could be made optional later.
+ * - Vectors are stored L2-normalised and searched with Lance's `dot` distance (= 1 - dot
+ *   product), so score = 1 - distance is the cosine similarity and a zero vector scores 0,
+ *   exactly as in Qdrant. (Lance's `cosine` distance drops zero vectors as NaN.)
+ * - Search is exact (flat) until a table holds `indexMinRows` rows; then an IVF index is
+ *   built in the background and searches probe `nprobes` partitions (quantised index types
+ *   also re-score `refineFactor` x limit candidates exactly, so scores stay exact). Rows
+ *   written since the last index update are searched flat, so they are always found.
+ *   Filtered searches filter before the vector search; when the probed partitions hold fewer
+ *   matches than asked for, the search is repeated exactly, so a narrow filter still gets
+ *   every match there is.
  * - Every write to a table goes through a per-table lock: Lance commits are optimistic and
  *   read-merge-write operations (setPayload) must not interleave with other writes.
- * - Each write creates a table version and usually a small fragment. Reads slow down a lot as
- *   fragments pile up (measured at 100k rows after 400 small writes: get 30x, filtered count
- *   20x, scroll 7x slower), so the adapter compacts (`optimize()`) after every
- *   `optimizeEveryWrites` writes (default 25, Lance's own rule of thumb is ~20), pruning
- *   versions older than `pruneOlderThanMs`. Compaction at 100k rows takes ~0.4 s and runs
- *   queued behind the write that triggered it, so that write's caller does not wait for it.
+ * - Compaction, index updates and pruning of old versions run in the background once enough
+ *   rows or fragments have been written (see lancedb-maintenance.ts), beside the writes, not
+ *   under their lock: a write that loses a commit race with them is retried (writes are
+ *   idempotent); maintenance that loses one to an update runs again with writes held back.
+ *   Readers never wait: they read the latest committed version.
+ * - Upserts of ids that are all new are plain appends; otherwise one merge-insert on `id`.
+ *   The BTREE index on `id` (built at the first compaction) keeps both the existence check
+ *   and the merge-insert from scanning the whole table.
  * - Model metadata lives in `store-meta.json` next to the tables.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -23,6 +30,7 @@ import {
   StoreUsageError,
   type CollectionSpec,
   type Filter,
+  type IndexedField,
   type PayloadUpdate,
   type ScoredRecord,
   type ScrollOptions,
@@ -47,27 +55,57 @@ import {
   sameIndexedFields,
   type CheckedFilter,
 } from './store-rules.js';
-import { andSql, filterSql, quoteColumn, sqlString } from './lancedb-filter.js';
+import { andSql, fieldColumn, filterSql, quoteColumn, sqlString } from './lancedb-filter.js';
 import { arrowToRecords, recordsToArrow, specFromSchema, tableSchema, toVectorRecords } from './lancedb-rows.js';
 import { KeyedLock } from './keyed-lock.js';
+import {
+  DEFAULT_POLICY,
+  DEFAULT_TUNING,
+  compactionDue,
+  isQuantised,
+  MAX_PARTITIONS,
+  vectorIndexConfig,
+  vectorIndexDue,
+  type MaintenancePolicy,
+  type PendingWrites,
+  type SearchTuning,
+} from './lancedb-maintenance.js';
 import { recommendByAverage } from './recommend-by-average.js';
 
 export interface LanceDbStoreOptions {
   /** Directory holding the tables; created if missing. */
   dir: string;
-  /** Compact a table after this many writes to it (0 disables automatic compaction). Default 25. */
-  optimizeEveryWrites?: number;
-  /** Versions older than this are deleted when compacting. Default 10 minutes. */
-  pruneOlderThanMs?: number;
+  /** Compaction and indexing policy; defaults in lancedb-maintenance.ts. */
+  maintenance?: Partial<MaintenancePolicy>;
+  /** Vector index search knobs; defaults in lancedb-maintenance.ts. */
+  search?: Partial<SearchTuning>;
   /** Called when background maintenance fails (the write that triggered it has already succeeded). */
   onWarning?: (message: string, error: unknown) => void;
+  /** Called after each compaction and vector index training, e.g. for logs and benchmarks. */
+  onMaintenance?: (event: MaintenanceEvent) => void;
+}
+
+export interface MaintenanceEvent {
+  collection: string;
+  kind: 'compact' | 'vector-index';
+  /** Rows in the table afterwards. */
+  rows: number;
+  durationMs: number;
 }
 
 interface OpenTable {
   spec: CollectionSpec;
   table: lancedb.Table;
-  writesSinceOptimize: number;
+  /** Written since the last compaction. */
+  pending: PendingWrites;
+  /** A maintenance pass is queued and has not started yet. */
+  maintenanceQueued: boolean;
+  /** Rows the vector index was trained on; undefined while there is no vector index. */
+  vectorIndexTrainedRows: number | undefined;
 }
+
+/** How often a write (or compaction) that lost a commit race with maintenance is tried in all. */
+const WRITE_ATTEMPTS = 3;
 
 /** Ids per `id IN (...)` clause: keeps SQL small and predictable. */
 const IDS_PER_QUERY = 1000;
@@ -79,20 +117,24 @@ export class LanceDbStore implements VectorStore {
   readonly backend = 'lancedb';
   readonly #db: lancedb.Connection;
   readonly #dir: string;
-  readonly #optimizeEvery: number;
-  readonly #pruneOlderThanMs: number;
+  readonly #policy: MaintenancePolicy;
+  readonly #tuning: SearchTuning;
   readonly #onWarning: (message: string, error: unknown) => void;
+  readonly #onMaintenance: (event: MaintenanceEvent) => void;
   readonly #tables = new Map<string, Promise<OpenTable | undefined>>();
   /** Serialises writes (and table creation) per collection. */
   readonly #writes = new KeyedLock();
+  /** Serialises maintenance passes per collection. */
+  readonly #maintenance = new KeyedLock();
   #closed = false;
 
   private constructor(db: lancedb.Connection, options: LanceDbStoreOptions) {
     this.#db = db;
     this.#dir = options.dir;
-    this.#optimizeEvery = options.optimizeEveryWrites ?? 25;
-    this.#pruneOlderThanMs = options.pruneOlderThanMs ?? 10 * 60_000;
+    this.#policy = { ...DEFAULT_POLICY, ...options.maintenance };
+    this.#tuning = { ...DEFAULT_TUNING, ...options.search };
     this.#onWarning = options.onWarning ?? (() => undefined);
+    this.#onMaintenance = options.onMaintenance ?? (() => undefined);
   }
 
   static async open(options: LanceDbStoreOptions): Promise<LanceDbStore> {
@@ -111,7 +153,7 @@ export class LanceDbStore implements VectorStore {
       const existing = await this.#tryOpen(spec.name);
       if (existing === undefined) {
         const table = await this.#db.createEmptyTable(spec.name, tableSchema(spec), { existOk: false });
-        this.#tables.set(spec.name, Promise.resolve({ spec: copySpec(spec), table, writesSinceOptimize: 0 }));
+        this.#tables.set(spec.name, Promise.resolve(newOpenTable(spec, table, undefined)));
         return;
       }
       if (existing.spec.dimension !== spec.dimension) {
@@ -136,7 +178,8 @@ export class LanceDbStore implements VectorStore {
     const data = recordsToArrow(spec, records);
     const table = await this.#db.createTable(spec.name, data, { mode: 'overwrite', schema: tableSchema(spec) });
     existing.table.close();
-    this.#tables.set(spec.name, Promise.resolve({ spec: copySpec(spec), table, writesSinceOptimize: 0 }));
+    // The overwrite dropped the indexes; the next maintenance pass builds them again.
+    this.#tables.set(spec.name, Promise.resolve(newOpenTable(spec, table, undefined)));
   }
 
   /** The open table, opening it (and reading its spec) on first use; undefined when it does not exist. */
@@ -152,7 +195,7 @@ export class LanceDbStore implements VectorStore {
         table.close();
         throw new StoreUsageError(`Table ${name} in ${this.#dir} was not created by segmentql`);
       }
-      return { spec, table, writesSinceOptimize: 0 };
+      return newOpenTable(spec, table, await vectorIndexRows(table));
     })();
     this.#tables.set(name, opening);
     // Forget misses and failures so a later ensureCollection or retry starts afresh.
@@ -183,12 +226,13 @@ export class LanceDbStore implements VectorStore {
     const prepared = prepareRecords(open.spec, records);
     if (prepared.length === 0) return;
     await this.#write(collection, async (t) => {
-      // One merge-insert per call: a single commit, so the call is all-or-nothing.
-      await t.table
-        .mergeInsert('id')
-        .whenMatchedUpdateAll()
-        .whenNotMatchedInsertAll()
-        .execute(recordsToArrow(t.spec, prepared));
+      // One commit per call, so the call is all-or-nothing. New ids only (the common case when
+      // importing users) are a plain append; otherwise a merge-insert on id.
+      const data = recordsToArrow(t.spec, prepared);
+      const existing = await this.#countExisting(t, prepared.map((r) => r.id));
+      if (existing === 0) await t.table.add(data);
+      else await t.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+      return prepared.length;
     });
   }
 
@@ -198,7 +242,7 @@ export class LanceDbStore implements VectorStore {
     if (updates.length === 0) return;
     await this.#write(collection, async (t) => {
       const current = await this.#getMany(t, distinctIds(updates.map((u) => u.id)), true);
-      if (current.length === 0) return;
+      if (current.length === 0) return 0;
       const byId = new Map(current.map((r) => [r.id, r]));
       for (const update of updates) {
         const record = byId.get(update.id);
@@ -208,6 +252,7 @@ export class LanceDbStore implements VectorStore {
       for (const r of merged) checkPayload(t.spec, r.payload);
       // Rewrite whole rows (JSON + typed columns) in one commit; stored vectors are already normalised.
       await t.table.mergeInsert('id').whenMatchedUpdateAll().execute(recordsToArrow(t.spec, merged));
+      return merged.length;
     });
   }
 
@@ -217,61 +262,124 @@ export class LanceDbStore implements VectorStore {
       const ids = distinctIds(selector.ids);
       if (ids.length === 0) return;
       await this.#write(collection, async (t) => {
-        for (const part of chunks(ids, IDS_PER_QUERY)) await t.table.delete(idInSql(part));
+        let deleted = 0;
+        for (const part of chunks(ids, IDS_PER_QUERY)) deleted += (await t.table.delete(idInSql(part))).numDeletedRows;
+        return deleted;
       });
       return;
     }
     const filter = checkFilter(open.spec, selector.filter);
     if (filter.matchesNothing) return;
     await this.#write(collection, async (t) => {
-      await t.table.delete(filterSql(filter) ?? 'TRUE');
+      return (await t.table.delete(filterSql(filter) ?? 'TRUE')).numDeletedRows;
     });
   }
 
-  /** Runs a write under the table's lock, then compacts when enough writes have piled up. */
-  async #write(collection: string, task: (t: OpenTable) => Promise<void>): Promise<void> {
-    await this.#writes.run(collection, async () => {
-      const t = await this.#open(collection);
-      await task(t);
-      t.writesSinceOptimize++;
-    });
-    const t = await this.#open(collection);
-    if (this.#optimizeEvery > 0 && t.writesSinceOptimize >= this.#optimizeEvery) {
-      t.writesSinceOptimize = 0;
-      // Queued behind the write, not awaited: the caller's write has committed already.
-      void this.#writes.run(collection, () => this.#compact(t)).catch((error: unknown) => {
-        this.#onWarning(`Compacting Lance table ${collection} failed`, error);
-      });
-    }
+  /** How many of the (distinct) ids are stored already: a BTREE lookup once `id` is indexed. */
+  async #countExisting(t: OpenTable, ids: readonly string[]): Promise<number> {
+    let found = 0;
+    for (const part of chunks(ids, IDS_PER_QUERY)) found += await t.table.countRows(idInSql(part));
+    return found;
   }
 
   /**
-   * Merges small fragments, prunes old versions and brings indexes up to date. Also creates
-   * the BTREE index on `id` the first time there are rows: it makes lookups by id (get,
-   * merge-insert, setPayload) about 3x faster at 100k rows and costs ~20 ms to build.
-   * Rows written after the last compaction are still found, by a scan of the unindexed part.
+   * Runs a write (returning the rows it touched) under the table's lock, then queues a
+   * maintenance pass when enough has been written. A write that lost a commit race with
+   * maintenance is run again: every write is idempotent (whole-row upserts, deletes by id or
+   * filter, setPayload re-reads under the lock).
    */
-  async #compact(t: OpenTable): Promise<void> {
-    const indices = await t.table.listIndices();
-    if (!indices.some((i) => i.columns.includes('id')) && (await t.table.countRows()) > 0) {
-      await t.table.createIndex('id', { config: lancedb.Index.btree() });
-    }
-    await t.table.optimize({ cleanupOlderThan: new Date(Date.now() - this.#pruneOlderThanMs) });
+  async #write(collection: string, task: (t: OpenTable) => Promise<number>): Promise<void> {
+    const t = await this.#writes.run(collection, async () => {
+      const t = await this.#open(collection);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const rows = await task(t);
+          t.pending.rows += rows;
+          t.pending.fragments++;
+          return t;
+        } catch (error) {
+          if (attempt >= WRITE_ATTEMPTS || !isCommitConflict(error)) throw error;
+        }
+      }
+    });
+    if (compactionDue(t.pending, this.#policy)) this.#queueMaintenance(collection, t);
+  }
+
+  #queueMaintenance(collection: string, t: OpenTable): void {
+    if (t.maintenanceQueued) return;
+    t.maintenanceQueued = true;
+    void this.#maintenance
+      .run(collection, async () => {
+        t.maintenanceQueued = false;
+        await this.#maintain(collection);
+      })
+      .catch((error: unknown) => this.#onWarning(`Maintenance of Lance table ${collection} failed`, error));
   }
 
   /**
-   * Compacts every open table now (and prunes old versions), e.g. after a bulk import.
-   * Not part of the port; the automatic policy covers normal use.
+   * One maintenance pass: compaction, then (re)training the vector index when due. Runs under
+   * the maintenance lock only, so writes go on meanwhile: appends never conflict with
+   * compaction or index commits, and a write that does (an update or delete of rows being
+   * rewritten) is retried by #write; a compaction or index training that loses such a race
+   * runs again under the write lock.
+   */
+  async #maintain(collection: string): Promise<void> {
+    if (this.#closed) return;
+    const t = await this.#open(collection);
+    let rows: number;
+    try {
+      rows = await this.#compact(collection, t);
+    } catch (error) {
+      if (!isCommitConflict(error) || this.#closed) throw error;
+      // Updates kept touching the fragments being rewritten: compact again with writes held back.
+      rows = await this.#writes.run(collection, () => this.#compact(collection, t));
+    }
+    if (this.#closed || !vectorIndexDue(rows, t.vectorIndexTrainedRows, this.#policy)) return;
+    const started = performance.now();
+    const train = () => t.table.createIndex('vector', { config: vectorIndexConfig(this.#policy.indexType, rows, t.spec.dimension), replace: true });
+    try {
+      await train();
+    } catch (error) {
+      if (!isCommitConflict(error) || this.#closed) throw error;
+      await this.#writes.run(collection, train);
+    }
+    t.vectorIndexTrainedRows = rows;
+    this.#onMaintenance({ collection, kind: 'vector-index', rows, durationMs: performance.now() - started });
+  }
+
+  /**
+   * Merges small fragments, folds new rows into the indexes and prunes old versions. Creates
+   * the scalar indexes the first time there are rows: BTREE on `id` makes lookups by id (get,
+   * upsert's existence check, merge-insert, setPayload) independent of the table size; the
+   * payload field indexes make filters (and filtered searches, which filter first) cheap.
+   * Returns the row count.
+   */
+  async #compact(collection: string, t: OpenTable): Promise<number> {
+    const started = performance.now();
+    t.pending = { rows: 0, fragments: 0 };
+    const indexed = new Set((await t.table.listIndices()).flatMap((i) => i.columns));
+    const missing = [{ column: 'id', config: lancedb.Index.btree() }, ...t.spec.indexedFields.map(scalarIndex)].filter(
+      (i) => !indexed.has(i.column),
+    );
+    if (missing.length > 0 && (await t.table.countRows()) > 0) {
+      for (const { column, config } of missing) await t.table.createIndex(column, { config });
+    }
+    await t.table.optimize({ cleanupOlderThan: new Date(Date.now() - this.#policy.pruneOlderThanMs) });
+    const rows = await t.table.countRows();
+    this.#onMaintenance({ collection, kind: 'compact', rows, durationMs: performance.now() - started });
+    return rows;
+  }
+
+  /**
+   * Runs a maintenance pass on every open table now (compaction, pruning, vector index when
+   * due), after any queued one, e.g. after a bulk import. Not part of the port; the automatic
+   * policy covers normal use.
    */
   async optimize(): Promise<void> {
     this.#checkOpen();
     for (const [name, opening] of this.#tables) {
-      const t = await opening;
-      if (t === undefined) continue;
-      await this.#writes.run(name, async () => {
-        t.writesSinceOptimize = 0;
-        await this.#compact(t);
-      });
+      if ((await opening) === undefined) continue;
+      await this.#maintenance.run(name, () => this.#maintain(name));
     }
   }
 
@@ -311,15 +419,29 @@ export class LanceDbStore implements VectorStore {
     const filter = checkFilter(t.spec, options.filter);
     if (options.limit === 0 || filter.matchesNothing) return [];
     const withVector = options.withVector ?? false;
-    let q = t.table
-      .vectorSearch(query)
-      .distanceType('dot')
-      .select([...(withVector ? COLUMNS_WITH_VECTOR : COLUMNS), '_distance'])
-      .limit(options.limit);
     const where = filterSql(filter);
-    if (where !== undefined) q = q.where(where);
-    const rows = arrowToRecords(await q.toArrow(), withVector);
-    return rows.map(({ distance, ...record }) => ({ ...record, score: 1 - (distance ?? 1) }));
+    const run = async (exact: boolean): Promise<ScoredRecord[]> => {
+      let q = t.table
+        .vectorSearch(query)
+        .distanceType('dot')
+        .select([...(withVector ? COLUMNS_WITH_VECTOR : COLUMNS), '_distance'])
+        .limit(options.limit);
+      if (exact) q = q.bypassVectorIndex();
+      else {
+        q = q.nprobes(this.#tuning.nprobes);
+        if (isQuantised(this.#policy.indexType)) q = q.refineFactor(this.#tuning.refineFactor);
+        if (this.#tuning.ef > 0) q = q.ef(this.#tuning.ef);
+        // With a filter, probe further partitions (up to all) while too few matches were found.
+        if (where !== undefined) q = q.maximumNprobes(Math.max(this.#tuning.nprobes, MAX_PARTITIONS));
+      }
+      if (where !== undefined) q = q.where(where);
+      const rows = arrowToRecords(await q.toArrow(), withVector);
+      return rows.map(({ distance, ...record }) => ({ ...record, score: 1 - (distance ?? 1) }));
+    };
+    if (t.vectorIndexTrainedRows === undefined || this.#policy.indexMinRows <= 0) return run(true);
+    const found = await run(false);
+    // A narrow filter can leave even every probed partition short of matches: answer it exactly.
+    return where !== undefined && found.length < options.limit ? run(true) : found;
   }
 
   async scroll(collection: string, options: ScrollOptions): Promise<ScrollPage> {
@@ -381,6 +503,7 @@ export class LanceDbStore implements VectorStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#maintenance.idle();
     await this.#writes.idle();
     for (const opening of this.#tables.values()) {
       try {
@@ -396,6 +519,28 @@ export class LanceDbStore implements VectorStore {
   #checkOpen(): void {
     if (this.#closed) throw new StoreUsageError('The store is closed');
   }
+}
+
+/** Scalar index for a payload field's typed column: LABEL_LIST answers array_has / array_has_any. */
+function scalarIndex(field: IndexedField): { column: string; config: lancedb.Index } {
+  const column = fieldColumn(field.name);
+  return { column, config: field.type === 'keyword[]' ? lancedb.Index.labelList() : lancedb.Index.btree() };
+}
+
+function newOpenTable(spec: CollectionSpec, table: lancedb.Table, vectorIndexTrainedRows: number | undefined): OpenTable {
+  return { spec: copySpec(spec), table, pending: { rows: 0, fragments: 0 }, maintenanceQueued: false, vectorIndexTrainedRows };
+}
+
+/** Rows covered by the table's vector index (standing in for the rows it was trained on), or undefined without one. */
+async function vectorIndexRows(table: lancedb.Table): Promise<number | undefined> {
+  const index = (await table.listIndices()).find((i) => i.columns.includes('vector'));
+  if (index === undefined) return undefined;
+  return (await table.indexStats(index.name))?.numIndexedRows ?? 0;
+}
+
+/** Lance reports a lost optimistic-commit race as a (retryable) commit conflict. */
+function isCommitConflict(error: unknown): boolean {
+  return error instanceof Error && /commit conflict|retryable/i.test(error.message);
 }
 
 function copySpec(spec: CollectionSpec): CollectionSpec {

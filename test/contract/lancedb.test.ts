@@ -16,5 +16,5 @@ afterAll(() => {
 // A low compaction threshold and no grace period for old versions, so the suite also
 // exercises compaction and pruning between its writes.
 describeStoreContract('lancedb', () =>
-  LanceDbStore.open({ dir, optimizeEveryWrites: 5, pruneOlderThanMs: 0, onWarning: (m, e) => warnings.push([m, e]) }),
+  LanceDbStore.open({ dir, maintenance: { compactEveryFragments: 5, pruneOlderThanMs: 0 }, onWarning: (m, e) => warnings.push([m, e]) }),
 );

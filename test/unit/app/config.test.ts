@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/app/config.js';
+import { lanceStoreSettings } from '../../../src/app/lance-settings.js';
 import { buildProfileText } from '../../../src/users/profile-text.js';
 
 describe('loadConfig', () => {
@@ -30,6 +31,21 @@ describe('loadConfig', () => {
       expect(message).toContain('QDRANT_URL');
       expect(message).toContain('LOG_LEVEL');
     }
+  });
+});
+
+describe('embedded store settings', () => {
+  it('maps the LANCEDB_* variables onto the store options, with defaults', () => {
+    expect(lanceStoreSettings(loadConfig({}))).toEqual({
+      maintenance: { compactEveryRows: 100_000, compactEveryFragments: 50, pruneOlderThanMs: 10_000, indexMinRows: 50_000, indexType: 'IVF_FLAT' },
+      search: { nprobes: 20, refineFactor: 10, ef: 0 },
+    });
+    const custom = lanceStoreSettings(loadConfig({ LANCEDB_INDEX_MIN_ROWS: '0', LANCEDB_INDEX_TYPE: 'IVF_PQ', LANCEDB_NPROBES: '8' }));
+    expect([custom.maintenance.indexMinRows, custom.maintenance.indexType, custom.search.nprobes]).toEqual([0, 'IVF_PQ', 8]);
+  });
+
+  it('rejects an unknown index type and a zero nprobes', () => {
+    expect(() => loadConfig({ LANCEDB_INDEX_TYPE: 'HNSW', LANCEDB_NPROBES: '0' })).toThrowError(/LANCEDB_INDEX_TYPE[\s\S]*LANCEDB_NPROBES/);
   });
 });
 

@@ -15,7 +15,7 @@ const rec = (id: string, payload = {}): VectorRecord => ({ id, vector: Float32Ar
 
 beforeEach(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'segmentql-lancedb-'));
-  store = await LanceDbStore.open({ dir, optimizeEveryWrites: 4, onWarning: (m, e) => warnings.push([m, e]) });
+  store = await LanceDbStore.open({ dir, maintenance: { compactEveryFragments: 4 }, onWarning: (m, e) => warnings.push([m, e]) });
   await store.ensureCollection(spec);
 });
 
@@ -64,7 +64,10 @@ describe('LanceDbStore specifics', () => {
     // 30 single-row writes would leave 30 fragments; compaction is incremental (a pass may leave
     // the freshest fragment apart), so allow two.
     expect(stats.fragmentStats.numFragments).toBeLessThanOrEqual(2);
-    expect((await table.listIndices()).map((i) => i.columns)).toEqual([['id']]);
+    expect((await table.listIndices()).map((i) => [i.columns[0], i.indexType]).sort()).toEqual([
+      ['id', 'BTree'],
+      ['p_tags', 'LabelList'],
+    ]);
     table.close();
     db.close();
   });
