@@ -22,6 +22,6 @@ export {
   type SilhouetteOptions,
 } from './metrics.js';
 export { adjustedRandIndex } from './ari.js';
-export { chooseK, type ChooseKOptions, type ChooseKResult, type KCandidate } from './choose-k.js';
+export { chooseK, DEFAULT_K_SELECTION_INITS, type ChooseKOptions, type ChooseKResult, type KCandidate } from './choose-k.js';
 export { makeBlobs, type Blobs, type BlobsOptions } from './blobs.js';
 export { Random } from './random.js';

@@ -7,6 +7,7 @@
  */
 import { Random } from '../clustering/random.js';
 import { compareIds } from './movielens.js';
+import { ItemGraph, type ItemGraphOptions } from '../recommendation/item-graph.js';
 
 export interface Rating {
   userId: string;
@@ -165,5 +166,108 @@ export class UserKnnRanker implements Ranker {
     for (let i = 0; i < scores.length; i++) if (scores[i]! > 0) candidates.push(i);
     candidates.sort((a, b) => scores[b]! - scores[a]! || compareIds(this.itemIds[a]!, this.itemIds[b]!));
     return candidates.slice(0, k).map((i) => this.itemIds[i]!);
+  }
+}
+
+/** Rated items per user as weights (binary: every rating counts 1), for the item-based rankers. */
+function binaryHistories(ratings: Iterable<Rating>): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const r of ratings) {
+    let user = out.get(r.userId);
+    if (!user) out.set(r.userId, (user = new Map()));
+    user.set(r.itemId, 1);
+  }
+  return out;
+}
+
+function topUnseen(scores: Iterable<[string, number]>, seen: ReadonlySet<string>, k: number): string[] {
+  return [...scores]
+    .filter(([id, s]) => s > 0 && !seen.has(id))
+    .sort((a, b) => b[1] - a[1] || compareIds(a[0], b[0]))
+    .slice(0, k)
+    .map(([id]) => id);
+}
+
+/** Item-based rankers on the sparse top-k item graph (RP3beta or cosine item-kNN), binary data. */
+export class ItemGraphRanker implements Ranker {
+  readonly name: string;
+  private readonly histories: Map<string, Map<string, number>>;
+  private readonly graph: ItemGraph;
+
+  constructor(ratings: Iterable<Rating>, options: ItemGraphOptions) {
+    this.histories = binaryHistories(ratings);
+    this.graph = ItemGraph.build(this.histories.values(), options);
+    this.name =
+      options.method === 'RP3BETA'
+        ? `RP3beta (α ${options.alpha ?? 1}, β ${options.beta ?? 0}, ${options.neighbours} neighbours)`
+        : `item-kNN (${options.neighbours} neighbours)`;
+  }
+
+  rank(userId: string, k: number): string[] {
+    const history = this.histories.get(userId);
+    if (!history) return [];
+    return topUnseen([...this.graph.score(history)].map(([id, s]) => [id, s.score]), new Set(history.keys()), k);
+  }
+}
+
+/**
+ * EASE (Steck 2019): B = I − P · diag(1 / diag(P)) with P = (XᵀX + λI)⁻¹, X the binary
+ * user × item matrix. Dense in the item count (items² memory, items³ time): a reference
+ * for small catalogues, not something the service could hold for 100,000 items.
+ */
+export class EaseRanker implements Ranker {
+  readonly name: string;
+  private readonly histories: Map<string, Map<string, number>>;
+  private readonly itemIds: string[];
+  private readonly itemIndex = new Map<string, number>();
+  private readonly weights: Float64Array;
+
+  constructor(ratings: Iterable<Rating>, options: { lambda: number }) {
+    this.name = `EASE (λ ${options.lambda})`;
+    this.histories = binaryHistories(ratings);
+    this.itemIds = [...new Set([...this.histories.values()].flatMap((h) => [...h.keys()]))].sort(compareIds);
+    this.itemIds.forEach((id, i) => this.itemIndex.set(id, i));
+    const m = this.itemIds.length;
+    const g = new Float64Array(m * m);
+    for (const history of this.histories.values()) {
+      const items = [...history.keys()].map((id) => this.itemIndex.get(id)!);
+      for (const i of items) for (const j of items) g[i * m + j]! += 1;
+    }
+    for (let i = 0; i < m; i++) g[i * m + i]! += options.lambda;
+    invertSymmetricPositiveDefinite(g, m);
+    // B[i][j] = −P[i][j] / P[j][j], zero diagonal.
+    const diagonal = Float64Array.from({ length: m }, (_, j) => g[j * m + j]!);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) g[i * m + j] = i === j ? 0 : -g[i * m + j]! / diagonal[j]!;
+    this.weights = g;
+  }
+
+  rank(userId: string, k: number): string[] {
+    const history = this.histories.get(userId);
+    if (!history) return [];
+    const m = this.itemIds.length;
+    const scores = new Float64Array(m);
+    for (const id of history.keys()) {
+      const i = this.itemIndex.get(id)!;
+      for (let j = 0; j < m; j++) scores[j]! += this.weights[i * m + j]!;
+    }
+    return topUnseen(Array.from(scores, (s, j): [string, number] => [this.itemIds[j]!, s]), new Set(history.keys()), k);
+  }
+}
+
+/** In-place Gauss-Jordan inverse of a symmetric positive-definite matrix (no pivoting needed). */
+function invertSymmetricPositiveDefinite(a: Float64Array, m: number): void {
+  for (let p = 0; p < m; p++) {
+    const pivot = a[p * m + p]!;
+    const rowP = p * m;
+    for (let j = 0; j < m; j++) a[rowP + j]! /= pivot;
+    a[rowP + p] = 1 / pivot;
+    for (let i = 0; i < m; i++) {
+      if (i === p) continue;
+      const rowI = i * m;
+      const factor = a[rowI + p]!;
+      if (factor === 0) continue;
+      for (let j = 0; j < m; j++) a[rowI + j]! -= factor * a[rowP + j]!;
+      a[rowI + p] = -factor / pivot;
+    }
   }
 }

@@ -5,7 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MetricAccumulator, type MetricSummary } from './metrics.js';
-import { historyByUser, relevantByUser, type MovieLensData } from './movielens.js';
+import { Random } from '../clustering/random.js';
+import { historyByUser, relevantByUser, type MovieLensData, type MovieLensRating } from './movielens.js';
 
 export interface EvaluationSet {
   /** Users evaluated, in numeric id order. */
@@ -22,15 +23,38 @@ export interface EvaluationSet {
 }
 
 export function buildEvaluationSet(data: MovieLensData, options: { minRating?: number; maxUsers?: number } = {}): EvaluationSet {
+  return buildSplitEvaluationSet(data.base, data.test, data.items.map((i) => i.id), options);
+}
+
+/**
+ * The evaluation set of any split: users with a held-out rating ≥ minRating (among `scored`
+ * when given), their training history and liked held-out items. `maxUsers` keeps a seeded
+ * random sample (validation runs) instead of the first users when `sampleSeed` is given.
+ */
+export function buildSplitEvaluationSet(
+  train: readonly MovieLensRating[],
+  test: readonly MovieLensRating[],
+  catalogue: string[],
+  options: { minRating?: number; maxUsers?: number; scored?: ReadonlySet<string> | null; sampleSeed?: number } = {},
+): EvaluationSet {
   const minRating = options.minRating ?? 4;
-  const allRelevant = relevantByUser(data.test, minRating);
-  const users = [...allRelevant.keys()].slice(0, options.maxUsers ?? Infinity);
+  const allRelevant = relevantByUser(test, minRating);
+  const scored = options.scored;
+  let eligible = [...allRelevant.keys()].filter((u) => !scored || scored.has(u));
+  const eligibleUsers = eligible.length;
+  if (options.maxUsers !== undefined && options.sampleSeed !== undefined && eligible.length > options.maxUsers) {
+    const random = new Random(options.sampleSeed);
+    const picked = new Set<string>();
+    while (picked.size < options.maxUsers) picked.add(eligible[random.int(eligible.length)]!);
+    eligible = eligible.filter((u) => picked.has(u));
+  }
+  const users = eligible.slice(0, options.maxUsers ?? Infinity);
   return {
     users,
     relevant: new Map(users.map((u) => [u, allRelevant.get(u)!])),
-    history: historyByUser(data.base),
-    catalogue: data.items.map((i) => i.id),
-    eligibleUsers: allRelevant.size,
+    history: historyByUser(train),
+    catalogue,
+    eligibleUsers,
     minRating,
   };
 }
@@ -45,6 +69,8 @@ export interface EvaluationRow extends MetricSummary {
   /** Users whose call failed (scored as an empty list). */
   failures: number;
   firstError: string | null;
+  /** NDCG@k of every evaluated user, in the set's user order (for paired bootstrap intervals). */
+  perUserNdcg: number[];
 }
 
 export type RecommendFn = (userId: string, k: number) => string[] | Promise<string[]>;
@@ -66,6 +92,7 @@ export async function evaluateRecommender(
   let shortLists = 0;
   let failures = 0;
   let firstError: string | null = null;
+  const perUserNdcg: number[] = [];
   for (const [index, userId] of set.users.entries()) {
     const history = set.history.get(userId);
     const started = performance.now();
@@ -81,8 +108,8 @@ export async function evaluateRecommender(
     const unseen = history ? list.filter((id) => !history.has(id)) : list;
     seenReturned += list.length - unseen.length;
     if (unseen.length < k) shortLists++;
-    acc.add(unseen.slice(0, k), set.relevant.get(userId)!, ms);
+    perUserNdcg.push(acc.add(unseen.slice(0, k), set.relevant.get(userId)!, ms).ndcg);
     onProgress?.(index + 1, set.users.length);
   }
-  return { name, kind, ...acc.summary(), seenReturned, shortLists, failures, firstError };
+  return { name, kind, ...acc.summary(), seenReturned, shortLists, failures, firstError, perUserNdcg };
 }

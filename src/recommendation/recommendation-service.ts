@@ -9,6 +9,7 @@ import type { Filter, VectorStore } from '../store/port.js';
 import { scrollAll } from '../store/scroll-all.js';
 import { userFromRecord } from '../users/user.js';
 import { EngagementIndex, type UserEngagement } from './engagement-index.js';
+import { contentReason } from './reasons.js';
 import type { ItemFilter, Recommendation, RecommendOptions, Strategy } from './recommendation.js';
 import { STRATEGIES } from './recommendation.js';
 import {
@@ -223,9 +224,10 @@ export class RecommendationService {
           const s = dot(e.vector!, h.vector!);
           if (s > best) [best, nearest] = [s, e];
         }
-        const title = nearest ? itemFromRecord(nearest).title : 'items you liked';
-        const how = nearest ? howEngaged(context.engagement, nearest.id) : 'which you liked';
-        return { itemId: h.id, score: h.score, strategy: 'CONTENT' as const, reason: () => `close to ${title}, ${how}` };
+        const reason = contentReason(
+          nearest ? { title: itemFromRecord(nearest).title, how: howEngaged(context.engagement, nearest.id), similarity: best } : null,
+        );
+        return { itemId: h.id, score: h.score, strategy: 'CONTENT' as const, reason: () => reason };
       });
   }
 

@@ -20,7 +20,7 @@ export function popularScores(index: EngagementIndex): Array<ItemScore & { users
 }
 
 export interface SegmentItemScore extends ItemScore {
-  /** Members who engaged with it. */
+  /** Members who engaged with it and did not dislike it. */
   members: number;
   /** members / segment size. */
   share: number;
@@ -29,7 +29,7 @@ export interface SegmentItemScore extends ItemScore {
 }
 
 /**
- * What a segment engages with beyond overall popularity: share × lift^beta
+ * What a segment engages with (disliking does not count) beyond overall popularity: share × lift^beta
  * (beta = 0: plain popularity inside the segment; 1: share²/overall share).
  */
 export function segmentPopularScores(index: EngagementIndex, memberIds: Iterable<string>, beta: number): SegmentItemScore[] {
@@ -39,7 +39,8 @@ export function segmentPopularScores(index: EngagementIndex, memberIds: Iterable
     size++;
     const user = index.users.get(id);
     if (!user) continue;
-    for (const item of user.seen) counts.set(item, (counts.get(item) ?? 0) + 1);
+    // A dislike (rated 2 or less) is no vote: an item the segment dislikes is never "popular with" it.
+    for (const item of user.affinity.keys()) counts.set(item, (counts.get(item) ?? 0) + 1);
   }
   const population = Math.max(1, index.users.size);
   const out: SegmentItemScore[] = [];

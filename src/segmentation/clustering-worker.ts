@@ -4,7 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { kmeans as referenceKmeans } from 'ml-kmeans';
-import { chooseK, clusteringQuality, kmeans, type KMeansResult } from '../clustering/index.js';
+import { chooseK, clusteringQuality, DEFAULT_K_SELECTION_INITS, kmeans, type KMeansResult } from '../clustering/index.js';
 import type { ChildClustering, ClusteringJob, ClusteringOutcome, KScore, WorkerMessage } from './clustering-job.js';
 
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
@@ -32,6 +32,8 @@ function cluster(job: ClusteringJob, k: number): KMeansResult {
   if (job.algorithm === 'KMEANS_REFERENCE') return runReference(job.data, job.n, job.d, k, job.seed, job.maxIterations);
   return kmeans(job.data, job.n, job.d, k, {
     seed: job.seed,
+    // Several seedings, lowest inertia kept: the segments of a fixed k do not depend on luck either.
+    nInit: DEFAULT_K_SELECTION_INITS,
     maxIterations: job.maxIterations,
     onIteration: (iteration, inertia) => post({ type: 'iteration', iteration, inertia }),
   });
@@ -49,7 +51,7 @@ function splitChildren(job: ClusteringJob, parent: KMeansResult, k: number): Arr
     }
     const rows = new Float32Array(members.length * job.d);
     members.forEach((row, i) => rows.set(job.data.subarray(row * job.d, (row + 1) * job.d), i * job.d));
-    const result = kmeans(rows, members.length, job.d, childK, { seed: job.seed + c + 1, maxIterations: job.maxIterations });
+    const result = kmeans(rows, members.length, job.d, childK, { seed: job.seed + c + 1, maxIterations: job.maxIterations, nInit: DEFAULT_K_SELECTION_INITS });
     children.push({ assignments: result.assignments, centroids: result.centroids, k: childK });
   }
   return children;

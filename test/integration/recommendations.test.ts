@@ -67,7 +67,8 @@ describe('recommendations', () => {
     const similar = await recommend('space-0', ', limit: 5, strategy: SIMILAR_USERS');
     expect(similar.map((r) => r.reason).join('\n')).toMatch(/users? like you (rated it 5 stars|liked it)/);
     const [content] = await recommend('space-0', ', limit: 1, strategy: CONTENT');
-    expect(content!.reason).toMatch(/^close to .+, which you (liked|bought|viewed|rated \d stars)$/);
+    // The nearest liked item is named only when it is similar enough, with the similarity.
+    expect(content!.reason).toMatch(/^close to .+ \(similarity (0\.[5-9]\d|1\.00)\), which you (liked|bought|viewed|rated \d stars)$/);
     const [popular] = await recommend('space-0', ', limit: 1, strategy: POPULAR');
     expect(popular!.reason).toMatch(/^popular: \d+ (people|person) engaged with it$/);
   });
