@@ -72,12 +72,24 @@ export async function benchPopulation({ size, batchSize, k, queries: queryCount,
     const ingestSeconds = (performance.now() - started) / 1000;
     log(`ingest n=${size}      ${fmt(size / ingestSeconds, 0)} users/s through upsertUsers (batches of ${batchSize}, ${fmt(ingestSeconds)} s)`);
 
+    // Peak memory while the run works: main-thread heap and buffers (the worker's heap counts only in RSS).
+    const memory = { heap: 0, arrayBuffers: 0, rss: 0 };
+    const sampleMemory = () => {
+      const m = process.memoryUsage();
+      memory.heap = Math.max(memory.heap, m.heapUsed);
+      memory.arrayBuffers = Math.max(memory.arrayBuffers, m.arrayBuffers);
+      memory.rss = Math.max(memory.rss, m.rss);
+    };
+    const sampler = setInterval(sampleMemory, 20);
     const reclusterStart = performance.now();
     const { recluster } = await gql<{ recluster: { id: string } }>(app, `mutation($k: Int) { recluster(input: { k: $k, seed: 1 }) { id } }`, { k });
     const result = await waitForRun(app, recluster.id);
     const reclusterSeconds = (performance.now() - reclusterStart) / 1000;
+    clearInterval(sampler);
     const phases = result.timings.map((t) => `${t.phase.toLowerCase()} ${fmt(t.ms / 1000, 2)} s`).join(', ');
     log(`recluster n=${size}   ${fmt(reclusterSeconds, 2)} s wall (k=${k}, ${result.status}${result.error ? `: ${result.error}` : ''}; ${phases})`);
+    const mib = (bytes: number) => fmt(bytes / 2 ** 20, 0);
+    log(`recluster n=${size}   peak during the run: main-thread heap ${mib(memory.heap)} MiB, array buffers ${mib(memory.arrayBuffers)} MiB, process RSS ${mib(memory.rss)} MiB (sampled every 20 ms)`);
 
     const latencies: number[] = [];
     for (let q = 0; q < queryCount; q++) {
