@@ -11,6 +11,7 @@ import type { MembershipRepository } from './membership-repository.js';
 import { clusterPopulation } from './pipeline/cluster-step.js';
 import { describeSegments } from './pipeline/describe-step.js';
 import { RunProgress } from './pipeline/run-progress.js';
+import { DESCRIBE_MIN_PER_SEGMENT, topUpRows, topUpSample } from './pipeline/sample-top-up.js';
 import { scrollPopulation } from './pipeline/scroll-step.js';
 import { writeRun } from './pipeline/write-step.js';
 import { populationFilter, validateRunRequest, type ReclusterRequest } from './run-request.js';
@@ -268,15 +269,23 @@ export class SegmentationService {
         true,
       );
 
-      // 3. Describe: keywords, traits, top items from the profile sample; sizes and centroids from everyone.
-      const sampleIds = Array.from(population.sample.rows, (row) => ids[row]!);
+      // 3. Describe: keywords, traits, top items from the profile sample (topped up so that small
+      // segments are described from enough members); sizes and centroids from everyone.
+      const extra = topUpRows(ids, clustered.assignments, outcome.k, population.sample.rows, {
+        minPerSegment: DESCRIBE_MIN_PER_SEGMENT,
+        seed: request.seed,
+        maxRows: this.options.describeSampleSize,
+      });
+      const sample = await topUpSample(this.store, ids, population.sample, extra);
+      checkCancelled();
+      const sampleIds = Array.from(sample.rows, (row) => ids[row]!);
       const engaged = this.engagements.positiveEngagementsOf(sampleIds);
       const segments = describeSegments({
         runId,
         n,
         d,
         clustered,
-        sample: { ...population.sample, engaged: sampleIds.map((id) => engaged.get(id) ?? []) },
+        sample: { ...sample, engaged: sampleIds.map((id) => engaged.get(id) ?? []) },
       });
       checkCancelled();
 

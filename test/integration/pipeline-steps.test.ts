@@ -14,6 +14,7 @@ import { LiveAssignment } from '../../src/segmentation/live-assignment.js';
 import { MembershipRepository } from '../../src/segmentation/membership-repository.js';
 import { orderOutcome } from '../../src/segmentation/pipeline/cluster-step.js';
 import { describeSegments } from '../../src/segmentation/pipeline/describe-step.js';
+import { topUpRows, topUpSample } from '../../src/segmentation/pipeline/sample-top-up.js';
 import { scrollPopulation } from '../../src/segmentation/pipeline/scroll-step.js';
 import { writeRun } from '../../src/segmentation/pipeline/write-step.js';
 import { populationFilter } from '../../src/segmentation/run-request.js';
@@ -87,6 +88,22 @@ describe('scroll step', () => {
       const even = Number(population.ids[row]!.slice(1)) % 2 === 0;
       expect(texts[s]).toBe(even ? 'mountains snow' : 'beaches sun');
       expect(attributes[s]).toEqual({ side: even ? 'north' : 'south' });
+    });
+  });
+
+  it('tops the sample up per segment from the store, keeping row order', async () => {
+    const population = await scrollPopulation(store, { pageSize: 100, sampleSize: 20, seed: 5 });
+    // A small "segment": the first 30 rows, of which the sample holds only a few.
+    const assignments = Int32Array.from({ length: N }, (_, row) => (row < 30 ? 1 : 0));
+    const before = Array.from(population.sample.rows).filter((row) => row < 30).length;
+    const extra = topUpRows(population.ids, assignments, 2, population.sample.rows, { minPerSegment: 25, seed: 5, maxRows: 100 });
+    const topped = await topUpSample(store, population.ids, population.sample, extra);
+    expect(Array.from(topped.rows).filter((row) => row < 30)).toHaveLength(25);
+    expect(before).toBeLessThan(25);
+    expect(Array.from(topped.rows)).toEqual([...topped.rows].sort((a, b) => a - b));
+    topped.rows.forEach((row, s) => {
+      const even = Number(population.ids[row]!.slice(1)) % 2 === 0;
+      expect(topped.texts[s]).toBe(even ? 'mountains snow' : 'beaches sun');
     });
   });
 

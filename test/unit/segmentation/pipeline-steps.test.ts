@@ -5,6 +5,7 @@ import { describeSegments, uniqueLabels } from '../../../src/segmentation/pipeli
 import { GrowableMatrix } from '../../../src/segmentation/pipeline/growable-matrix.js';
 import { ProfileSample, sampleHash } from '../../../src/segmentation/pipeline/profile-sample.js';
 import { RunProgress } from '../../../src/segmentation/pipeline/run-progress.js';
+import { topUpRows } from '../../../src/segmentation/pipeline/sample-top-up.js';
 import { distancesToCentroids, topCentroids } from '../../../src/segmentation/pipeline/write-step.js';
 import type { SegmentationRun } from '../../../src/segmentation/run.js';
 
@@ -201,5 +202,31 @@ describe('RunProgress', () => {
     now = 2600;
     const done = progress.phaseChanges('done');
     expect(done).toMatchObject({ phase: 'done', progress: 1, timings: [{ phase: 'scrolling', ms: 400 }, { phase: 'clustering', ms: 1100 }, { phase: 'describing', ms: 100 }] });
+  });
+});
+
+describe('topUpRows (stratified top-up of the sample)', () => {
+  const n = 1000;
+  const ids = Array.from({ length: n }, (_, i) => `u${i}`);
+  // Segment 0: 950 users; segment 1: 40 users; segment 2: 10 users (rows 990..999).
+  const assignments = Int32Array.from({ length: n }, (_, i) => (i >= 990 ? 2 : i >= 950 ? 1 : 0));
+
+  it('adds members of under-sampled segments up to the minimum (all of a smaller segment), none of the others', () => {
+    const sampled = Int32Array.from([0, 1, 2, 3, 4, 5, 951, 995]);
+    const extra = topUpRows(ids, assignments, 3, sampled, { minPerSegment: 20, seed: 1, maxRows: 1000 });
+    const bySegment = [0, 0, 0];
+    for (const row of extra) bySegment[assignments[row]!]! += 1;
+    expect(bySegment).toEqual([14, 19, 9]);
+    expect(Array.from(extra)).toEqual([...extra].sort((a, b) => a - b));
+    expect(Array.from(extra).some((row) => sampled.includes(row))).toBe(false);
+    // Seeded: the same rows again, other rows for another seed.
+    expect(Array.from(topUpRows(ids, assignments, 3, sampled, { minPerSegment: 20, seed: 1, maxRows: 1000 }))).toEqual(Array.from(extra));
+    expect(Array.from(topUpRows(ids, assignments, 3, sampled, { minPerSegment: 20, seed: 2, maxRows: 1000 }))).not.toEqual(Array.from(extra));
+  });
+
+  it('adds nothing when every segment has enough, and never more than maxRows', () => {
+    const all = Int32Array.from({ length: n }, (_, i) => i);
+    expect(topUpRows(ids, assignments, 3, all, { minPerSegment: 20, seed: 1, maxRows: 1000 })).toHaveLength(0);
+    expect(topUpRows(ids, assignments, 3, new Int32Array(0), { minPerSegment: 20, seed: 1, maxRows: 25 })).toHaveLength(25);
   });
 });
