@@ -22,6 +22,10 @@ import { MembershipService } from '../segmentation/membership-service.js';
 import { SegmentSearchService } from '../segmentation/segment-search.js';
 import { RunRepository } from '../segmentation/run-repository.js';
 import { SegmentationService } from '../segmentation/segmentation-service.js';
+import { ActiveSegments } from '../segmentation/active-segments.js';
+import { LiveAssignment } from '../segmentation/live-assignment.js';
+import { DESCRIBE_SAMPLE_SIZE } from '../segmentation/pipeline/describe-step.js';
+import { SegmentRepository } from '../segmentation/segment-repository.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server.js';
 import { collectionSpecs } from '../store/collections.js';
 import { createVectorStore } from '../store/create-store.js';
@@ -165,10 +169,16 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // One lock per record, held by every writer of that record (upserts, the profile refresher, erasure).
     const userLocks = new KeyedLock();
     const itemLocks = new KeyedLock();
+    const runRepository = new RunRepository(database);
+    const segmentRepository = new SegmentRepository(requestStore);
+    // The active run's centroids in memory: live assignment, users' nearest segments, segment search.
+    const activeSegments = new ActiveSegments(runRepository, segmentRepository);
     const segmenter = new SegmentationService(
       requestStore,
-      new RunRepository(database),
+      runRepository,
       membershipRepository,
+      segmentRepository,
+      activeSegments,
       interactionRepository,
       runListener,
       {
@@ -178,6 +188,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         // Large pages: each store call has a fixed cost that dominates at 100k users.
         pageSize: 5000,
         writeBatchSize: 50_000,
+        describeSampleSize: DESCRIBE_SAMPLE_SIZE,
         silhouetteSampleSize: 2000,
         progressIntervalMs: 200,
         beforeScroll: () => refresher?.flush() ?? Promise.resolve(),
@@ -186,7 +197,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     );
     segmentation = segmenter;
     await segmenter.start();
-    const profiles = new ProfileService(requestStore, model, interactionRepository, segmenter, {
+    const profiles = new ProfileService(requestStore, model, interactionRepository, new LiveAssignment(activeSegments, membershipRepository), {
       textWeight: config.PROFILE_TEXT_WEIGHT,
       halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
       kinds: config.INTERACTION_WEIGHTS,
@@ -199,7 +210,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const users = new UserService(requestStore, model, profiles, limits);
     const items = new ItemService(requestStore, model, limits, itemLocks);
     const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule());
-    const memberships = new MembershipService(requestStore, membershipRepository, segmenter, limits);
+    const memberships = new MembershipService(requestStore, membershipRepository, activeSegments, segmentRepository, limits);
     // Erasure uses the store unbound from the request: once begun, it finishes even if the client goes away.
     const erasure = new ErasureService(openStore, erasureRepository, interactionRepository, membershipRepository, userLocks, itemLocks, limits, () =>
       profileRefresher.schedule(),
@@ -207,7 +218,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // Erasures a crash interrupted are finished before anything is served.
     const resumed = await erasure.resumePending();
     if (resumed > 0) logger.warn({ records: resumed }, 'finished erasures that an earlier process had begun');
-    const segmentSearch = new SegmentSearchService(model, segmenter, limits);
+    const segmentSearch = new SegmentSearchService(model, activeSegments, segmentRepository, limits);
     const recommendations = new RecommendationService(requestStore, interactionRepository, memberships, limits, {
       neighbourPool: config.RECOMMEND_NEIGHBOUR_POOL,
       neighbours: config.RECOMMEND_NEIGHBOURS,
@@ -220,7 +231,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       blendRankConstant: config.RECOMMEND_BLEND_RANK_CONSTANT,
       indexMaxAgeMs: 5000,
     });
-    const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, segmentSearch, recommendations, erasure, limits };
+    const ready: Services = { users, items, interactions, segmentation: segmenter, segments: segmentRepository, memberships, segmentSearch, recommendations, erasure, limits };
 
     if (config.SEED_DEMO && (await users.count()) === 0) {
       await loadDemoData(ready, logger);

@@ -284,7 +284,7 @@ async function runService(
       progress.end(run?.status ?? 'lost');
       throw new Error(`segmentation run ${started.id} ${run?.status ?? 'disappeared'}${run?.error ? `: ${run.error}` : ''}`);
     }
-    const segments = await app.services.segmentation.segmentsOfRun(run.id);
+    const segments = await app.services.segments.ofRun(run.id);
     const reclusterMs = progress.end(
       `k = ${run.k}, silhouette ${run.metrics?.silhouette.toFixed(3) ?? 'n/a'}, sizes ${segments.map((s) => s.size).join('/')}`,
     );

@@ -5,6 +5,7 @@ import type { InteractionService } from '../interactions/interaction-service.js'
 import type { ItemService } from '../items/item-service.js';
 import type { RecommendationService } from '../recommendation/recommendation-service.js';
 import type { MembershipService } from '../segmentation/membership-service.js';
+import type { SegmentRepository } from '../segmentation/segment-repository.js';
 import type { SegmentSearchService } from '../segmentation/segment-search.js';
 import type { SegmentationService } from '../segmentation/segmentation-service.js';
 import type { UserService } from '../users/user-service.js';
@@ -14,7 +15,10 @@ export interface Services {
   users: UserService;
   items: ItemService;
   interactions: InteractionService;
+  /** Runs: recluster, cancel, history, which run is active. */
   segmentation: SegmentationService;
+  /** Segments of any run, by id, by run, children. */
+  segments: SegmentRepository;
   memberships: MembershipService;
   segmentSearch: SegmentSearchService;
   recommendations: RecommendationService;

@@ -1,6 +1,9 @@
 import { transaction, type Database } from '../database/open-database.js';
 import type { Interaction, InteractionKind } from './interaction.js';
 
+/** Users per statement in engagement lookups (below SQLite's variable limit). */
+const ENGAGEMENT_CHUNK = 500;
+
 interface Row {
   user_id: string;
   item_id: string;
@@ -86,18 +89,25 @@ export class InteractionRepository {
   }
 
   /**
-   * For every user, the distinct items they engaged with positively (anything but a
-   * rating of 2 or less). Used for segment portraits.
+   * For each of these users, the distinct items they engaged with positively (anything but a
+   * rating of 2 or less). Used for segment portraits, over a run's profile sample: one indexed
+   * lookup per chunk of users, never the whole log.
    */
-  positiveEngagements(): Map<string, string[]> {
-    const rows = this.db
-      .prepare(`SELECT DISTINCT user_id, item_id FROM interactions WHERE NOT (kind = 'RATING' AND value <= 2)`)
-      .all() as Array<{ user_id: string; item_id: string }>;
+  positiveEngagementsOf(userIds: readonly string[]): Map<string, string[]> {
     const byUser = new Map<string, string[]>();
-    for (const r of rows) {
-      const list = byUser.get(r.user_id);
-      if (list) list.push(r.item_id);
-      else byUser.set(r.user_id, [r.item_id]);
+    for (let start = 0; start < userIds.length; start += ENGAGEMENT_CHUNK) {
+      const chunk = userIds.slice(start, start + ENGAGEMENT_CHUNK);
+      const rows = this.db
+        .prepare(
+          `SELECT DISTINCT user_id, item_id FROM interactions
+           WHERE user_id IN (${chunk.map(() => '?').join(',')}) AND NOT (kind = 'RATING' AND value <= 2)`,
+        )
+        .all(...chunk) as Array<{ user_id: string; item_id: string }>;
+      for (const r of rows) {
+        const list = byUser.get(r.user_id);
+        if (list) list.push(r.item_id);
+        else byUser.set(r.user_id, [r.item_id]);
+      }
     }
     return byUser;
   }

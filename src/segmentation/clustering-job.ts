@@ -4,7 +4,10 @@ import type { ClusteringQuality } from '../clustering/metrics.js';
 export type ClusteringAlgorithm = 'KMEANS' | 'KMEANS_REFERENCE';
 
 export interface ClusteringJob {
-  /** Row-major n x d matrix of unit vectors. */
+  /**
+   * Row-major n x d matrix of unit vectors. Its buffer is transferred to the worker (the
+   * sender's view is detached) and transferred back in the outcome: one copy, never two.
+   */
   data: Float32Array;
   n: number;
   d: number;
@@ -44,6 +47,8 @@ export interface ClusteringOutcome {
   quality: ClusteringQuality;
   /** One entry per parent cluster when subsegments were asked for; null for a parent too small to split. */
   children: Array<ChildClustering | null> | null;
+  /** The job's matrix, handed back (transferred) for the steps after clustering. */
+  data: Float32Array;
 }
 
 export type WorkerMessage =

@@ -2,7 +2,7 @@
  * Worker thread entry: clustering and its metrics run off the event loop, so the server
  * keeps answering while a run computes. Started by run-clustering.ts.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { kmeans as referenceKmeans } from 'ml-kmeans';
 import { chooseK, clusteringQuality, DEFAULT_K_SELECTION_INITS, kmeans, type KMeansResult } from '../clustering/index.js';
 import type { ChildClustering, ClusteringJob, ClusteringOutcome, KScore, WorkerMessage } from './clustering-job.js';
@@ -90,12 +90,23 @@ function run(job: ClusteringJob): ClusteringOutcome {
     post({ type: 'stage', stage: 'subsegments' });
     children = splitChildren(job, result, k);
   }
-  return { k, assignments: result.assignments, centroids: result.centroids, iterations: result.iterations, converged: result.converged, kCandidates, quality, children };
+  return { k, assignments: result.assignments, centroids: result.centroids, iterations: result.iterations, converged: result.converged, kCandidates, quality, children, data: job.data };
 }
 
-try {
-  const outcome = run(workerData as ClusteringJob);
-  post({ type: 'done', outcome }, [outcome.assignments.buffer as ArrayBuffer, outcome.centroids.buffer as ArrayBuffer]);
-} catch (error) {
-  post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+/** Buffers of the outcome, moved (not copied) back to the main thread. */
+function transferables(outcome: ClusteringOutcome): ArrayBuffer[] {
+  const arrays: ArrayBufferView[] = [outcome.assignments, outcome.centroids, outcome.data];
+  for (const child of outcome.children ?? []) if (child) arrays.push(child.assignments, child.centroids);
+  // Distinct buffers only: transferring one twice is an error.
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
+
+// The job arrives as a message with its matrix's buffer in the transfer list (see run-clustering.ts).
+parentPort!.once('message', (job: ClusteringJob) => {
+  try {
+    const outcome = run(job);
+    post({ type: 'done', outcome }, transferables(outcome));
+  } catch (error) {
+    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+});

@@ -5,7 +5,8 @@ import type { VectorStore } from '../store/port.js';
 import { userFromRecord, type User } from '../users/user.js';
 import type { MemberPosition, MembershipRepository, SegmentScope } from './membership-repository.js';
 import { parseSegmentId, segmentIdOf, type Segment } from './segment.js';
-import type { SegmentationService } from './segmentation-service.js';
+import type { ActiveSegments } from './active-segments.js';
+import type { SegmentRepository } from './segment-repository.js';
 
 export interface MemberPage {
   users: Array<{ user: User; cursor: string }>;
@@ -19,7 +20,8 @@ export class MembershipService {
   constructor(
     private readonly store: VectorStore,
     private readonly repository: MembershipRepository,
-    private readonly segmentation: SegmentationService,
+    private readonly active: ActiveSegments,
+    private readonly segments: SegmentRepository,
     private readonly limits: InputLimits,
   ) {}
 
@@ -69,23 +71,28 @@ export class MembershipService {
    * without a segment while a run is active (unless outside its population filter).
    */
   async segmentOf(user: User, level = 0): Promise<Segment | null> {
-    const runId = this.segmentation.activeRunId();
+    const runId = this.active.runId();
     if (!runId) return null;
     const row = this.repository.get(runId, user.id);
     let ref = row ? { runId, index: row.segment, child: row.child } : null;
     if (!row) {
       const [record] = await this.store.get(USERS, [user.id], { withVector: true });
       if (!record?.vector) return null;
-      ref = this.segmentation.nearestSegments([record.vector], [user.attributes])[0]?.ref ?? null;
+      ref = this.active.nearestSegments([record.vector], [user.attributes])[0]?.ref ?? null;
     }
     if (!ref) return null;
     if (level === 1 && ref.child === null) return null;
-    return this.segmentation.getSegment(segmentIdOf(level === 0 ? { ...ref, child: null } : ref));
+    return this.segments.get(segmentIdOf(level === 0 ? { ...ref, child: null } : ref));
+  }
+
+  /** Users assigned live (nearest centroid) since the run finished: a hint that a new run is due. */
+  liveAssignedSince(runId: string): number {
+    return this.repository.liveCount(runId);
   }
 
   /** True when the user's active segment was given live (nearest centroid) rather than by the run. */
   isLiveAssigned(userId: string): boolean {
-    const runId = this.segmentation.activeRunId();
+    const runId = this.active.runId();
     if (!runId) return false;
     return this.repository.get(runId, userId)?.live ?? true;
   }
@@ -99,7 +106,7 @@ export class MembershipService {
   }
 
   async requireSegment(id: string): Promise<Segment> {
-    const segment = await this.segmentation.getSegment(id);
+    const segment = await this.segments.get(id);
     if (!segment) throw notFound(`no segment with id "${id}"`, { id });
     return segment;
   }

@@ -16,7 +16,11 @@ function workerUrl(): URL {
   throw new Error('the clustering worker is not built: run `npm run build` first');
 }
 
-/** Runs a clustering job in a worker thread; `onMessage` sees its progress; aborting `signal` terminates the worker. */
+/**
+ * Runs a clustering job in a worker thread; `onMessage` sees its progress; aborting `signal`
+ * terminates the worker. The job's matrix is transferred, not copied: `job.data` is detached
+ * (length 0) once this is called, and comes back as `outcome.data`.
+ */
 export function runClustering(
   job: ClusteringJob,
   onMessage?: (message: WorkerMessage) => void,
@@ -29,7 +33,8 @@ export function runClustering(
     }
     let worker: Worker;
     try {
-      worker = new Worker(workerUrl(), { workerData: job });
+      worker = new Worker(workerUrl());
+      worker.postMessage(job, [job.data.buffer as ArrayBuffer]);
     } catch (error) {
       reject(error instanceof Error ? error : new Error(String(error)));
       return;

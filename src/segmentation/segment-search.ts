@@ -2,7 +2,8 @@ import { badInput } from '../app/errors.js';
 import { validateLimit, validateText, type InputLimits } from '../app/validation.js';
 import type { Embedder } from '../embedding/port.js';
 import type { Segment } from './segment.js';
-import type { SegmentationService } from './segmentation-service.js';
+import type { ActiveSegments } from './active-segments.js';
+import type { SegmentRepository } from './segment-repository.js';
 
 export interface SegmentMatch {
   segment: Segment;
@@ -14,7 +15,8 @@ export interface SegmentMatch {
 export class SegmentSearchService {
   constructor(
     private readonly embedder: Embedder,
-    private readonly segmentation: SegmentationService,
+    private readonly active: ActiveSegments,
+    private readonly segments: SegmentRepository,
     private readonly limits: InputLimits,
   ) {}
 
@@ -22,14 +24,24 @@ export class SegmentSearchService {
   async search(query: string, limit: number): Promise<SegmentMatch[]> {
     validateLimit(limit, 'limit', this.limits);
     const vector = await this.embedText(query, 'query');
-    return this.segmentation.nearestActiveSegments(vector, limit);
+    return this.nearest(vector, limit);
   }
 
   /** The segment a not-yet-known user with this text would fall into (cold start); null before any run. */
   async segmentForText(text: string): Promise<SegmentMatch | null> {
     const vector = await this.embedText(text, 'text');
-    const [best] = await this.segmentation.nearestActiveSegments(vector, 1);
+    const [best] = await this.nearest(vector, 1);
     return best ?? null;
+  }
+
+  /** Nearest active top-level segments, from the active centroids in memory. */
+  private async nearest(vector: Float32Array, limit: number): Promise<SegmentMatch[]> {
+    const hits = this.active.nearestTop(vector, limit);
+    const byId = new Map((await this.segments.getMany(hits.map((h) => h.segmentId))).map((s) => [s.id, s] as const));
+    return hits.flatMap((h) => {
+      const segment = byId.get(h.segmentId);
+      return segment ? [{ segment, score: h.score }] : [];
+    });
   }
 
   private async embedText(raw: string, field: string): Promise<Float32Array> {

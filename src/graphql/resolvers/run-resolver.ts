@@ -81,7 +81,7 @@ export class RunResolver {
 
   @FieldResolver(() => [SegmentType], { description: 'The run\'s top-level segments (empty until it succeeds), largest first.' })
   segments(@Root() run: SegmentationRun, @Ctx() { services }: GraphQLContext) {
-    return run.status === 'SUCCEEDED' ? services.segmentation.segmentsOfRun(run.id) : [];
+    return run.status === 'SUCCEEDED' ? services.segments.ofRun(run.id) : [];
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'The k asked for; null when kRange or the default was used.' })
@@ -137,7 +137,7 @@ export class RunResolver {
     description: 'Users given a segment of this run live (created or changed since it finished): a hint that a new run is due.',
   })
   liveAssignedSince(@Root() run: SegmentationRun, @Ctx() { services }: GraphQLContext) {
-    return run.status === 'SUCCEEDED' ? services.segmentation.liveAssignedSince(run.id) : 0;
+    return run.status === 'SUCCEEDED' ? services.memberships.liveAssignedSince(run.id) : 0;
   }
 
   @FieldResolver(() => Boolean, { description: 'True for the run whose segments answer queries now.' })

@@ -10,12 +10,13 @@ import { finite } from './finite.js';
 export class SegmentResolver {
   @Query(() => [SegmentType], { description: 'The active run\'s segments, largest first; empty before the first run succeeds.' })
   segments(@Ctx() { services }: GraphQLContext) {
-    return services.segmentation.activeSegments();
+    const runId = services.segmentation.activeRunId();
+    return runId ? services.segments.ofRun(runId) : [];
   }
 
   @Query(() => SegmentType, { nullable: true, description: 'A segment of any run by id; null when unknown.' })
   segment(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext) {
-    return services.segmentation.getSegment(id);
+    return services.segments.get(id);
   }
 
   @FieldResolver(() => Int, { description: 'Members now: those the run placed plus users assigned live since, less erased users.' })
@@ -59,12 +60,12 @@ export class SegmentResolver {
 
   @FieldResolver(() => SegmentType, { nullable: true, description: 'The segment this subsegment splits; null for top-level segments.' })
   parent(@Root() segment: Segment, @Ctx() { services }: GraphQLContext) {
-    return segment.parentId ? services.segmentation.getSegment(segment.parentId) : null;
+    return segment.parentId ? services.segments.get(segment.parentId) : null;
   }
 
   @FieldResolver(() => [SegmentType], { description: 'Subsegments (when the run asked for them), largest first.' })
   children(@Root() segment: Segment, @Ctx() { services }: GraphQLContext) {
-    return segment.level === 0 ? services.segmentation.childrenOf(segment) : [];
+    return segment.level === 0 ? services.segments.childrenOf(segment) : [];
   }
 
   @FieldResolver(() => SegmentMetricsType, { nullable: true })
