@@ -51,7 +51,16 @@ export interface KMeansOptions {
    * onIteration is called during every run.
    */
   nInit?: number;
+  /**
+   * With nInit > 1 and more rows than this, the nInit runs go over a seeded random sample of
+   * this many rows and only the best one's centroids start one run over all rows: the choice
+   * among seedings costs nInit sample runs, not nInit full ones. Default MULTI_START_SAMPLE_SIZE.
+   */
+  multiStartSampleSize?: number;
 }
+
+/** Rows the seedings of a multi-start k-means compete on before the winner runs on every row. */
+export const MULTI_START_SAMPLE_SIZE = 20_000;
 
 export interface KMeansResult {
   /** Cluster index (0..k-1) of every row; each row is assigned to its nearest centroid. */
@@ -205,12 +214,38 @@ interface State {
 export function kmeans(data: Float32Array, n: number, d: number, k: number, options: KMeansOptions = {}): KMeansResult {
   validate(data, n, d, k);
   const runs = options.init === undefined || options.init === 'k-means++' ? Math.max(1, options.nInit ?? 1) : 1;
+  const sampleSize = options.multiStartSampleSize ?? MULTI_START_SAMPLE_SIZE;
+  if (runs > 1 && n > sampleSize && sampleSize >= k) {
+    const sample = sampleRows(data, n, d, sampleSize, options.seed ?? 0);
+    let bestSample: KMeansResult | undefined;
+    for (let r = 0; r < runs; r++) {
+      const result = kmeansOnce(sample, sampleSize, d, k, { ...options, onIteration: undefined }, (options.seed ?? 0) + r);
+      if (bestSample === undefined || result.inertia < bestSample.inertia) bestSample = result;
+    }
+    return kmeansOnce(data, n, d, k, { ...options, init: bestSample!.centroids }, options.seed ?? 0);
+  }
   let best: KMeansResult | undefined;
   for (let r = 0; r < runs; r++) {
     const result = kmeansOnce(data, n, d, k, options, (options.seed ?? 0) + r);
     if (best === undefined || result.inertia < best.inertia) best = result;
   }
   return best!;
+}
+
+/** A seeded sample of `m` distinct rows (partial Fisher-Yates over row indices), row-major. */
+function sampleRows(data: Float32Array, n: number, d: number, m: number, seed: number): Float32Array {
+  const random = new Random(seed ^ 0x5eed);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const out = new Float32Array(m * d);
+  for (let i = 0; i < m; i++) {
+    const j = i + Math.floor(random.next() * (n - i));
+    const row = order[j]!;
+    order[j] = order[i]!;
+    order[i] = row;
+    out.set(data.subarray(row * d, (row + 1) * d), i * d);
+  }
+  return out;
 }
 
 function kmeansOnce(data: Float32Array, n: number, d: number, k: number, options: KMeansOptions, seed: number): KMeansResult {

@@ -191,3 +191,18 @@ describe('Random', () => {
     expect(Math.abs(variance - 1)).toBeLessThan(0.05);
   });
 });
+
+describe('multi-start on a sample', () => {
+  it('chooses among seedings on a sample, then runs once on every row: as good as the best of full runs, far below the worst', () => {
+    const n = 6000;
+    const { data, labels } = makeBlobs({ n, d: 12, k: 10, std: 2.5, seed: 21 });
+    const sampled = kmeans(data, n, 12, 10, { seed: 3, nInit: 8, multiStartSampleSize: 1500 });
+    const full = kmeans(data, n, 12, 10, { seed: 3, nInit: 8, multiStartSampleSize: n });
+    const singles = Array.from({ length: 8 }, (_, r) => kmeans(data, n, 12, 10, { seed: 3 + r }).inertia);
+    expect(sampled.inertia).toBeLessThanOrEqual(full.inertia * 1.001);
+    expect(adjustedRandIndex(Array.from(labels), Array.from(sampled.assignments))).toBeGreaterThan(0.95);
+    expect(sampled.inertia).toBeLessThanOrEqual(Math.max(...singles));
+    // Every row sits with its nearest centroid: the final run went over all rows.
+    expect(sampled.assignments).toHaveLength(n);
+  });
+});
