@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 
 /**
  * The relational side of the service: interactions and segmentation runs.
@@ -106,4 +106,26 @@ export function readState(db: Database, key: string): string | undefined {
 export function writeState(db: Database, key: string, value: string | null): void {
   if (value === null) db.prepare('DELETE FROM state WHERE key = ?').run(key);
   else db.prepare('INSERT INTO state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}
+
+const statementCaches = new WeakMap<Database, Map<string, StatementSync>>();
+/** Distinct SQL texts kept per database; past it the cache starts over (IN lists make many texts). */
+const MAX_CACHED_STATEMENTS = 256;
+
+/**
+ * A prepared statement for `sql`, compiled once per database: hot paths (a profile write looks up
+ * each user's interactions) would otherwise spend more time compiling SQL than running it. For
+ * `get`, `all` and `run` only: a cached statement reused while one of its `iterate()` cursors is
+ * open would reset that cursor.
+ */
+export function prepareCached(db: Database, sql: string): StatementSync {
+  let cache = statementCaches.get(db);
+  if (!cache) statementCaches.set(db, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) {
+    if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement;
 }

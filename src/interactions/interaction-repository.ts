@@ -1,4 +1,4 @@
-import { transaction, type Database } from '../database/open-database.js';
+import { prepareCached, transaction, type Database } from '../database/open-database.js';
 import type { Interaction, InteractionKind } from './interaction.js';
 
 /** Users per statement in engagement lookups (below SQLite's variable limit). */
@@ -40,8 +40,8 @@ export class InteractionRepository {
 
   /** Appends all interactions and queues their users' profiles for a rebuild, in one transaction. */
   append(interactions: Interaction[]): void {
-    const insert = this.db.prepare('INSERT INTO interactions(user_id, item_id, kind, value, at_ms) VALUES (?, ?, ?, ?, ?)');
-    const queue = this.db.prepare(
+    const insert = prepareCached(this.db, 'INSERT INTO interactions(user_id, item_id, kind, value, at_ms) VALUES (?, ?, ?, ?, ?)');
+    const queue = prepareCached(this.db, 
       'INSERT INTO profile_queue(user_id, queued_at_ms) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET queued_at_ms = excluded.queued_at_ms',
     );
     const now = Date.now();
@@ -54,36 +54,51 @@ export class InteractionRepository {
 
   /** Up to `limit` users waiting for a profile rebuild, oldest first, with when they were queued. */
   queuedProfiles(limit: number): Array<{ userId: string; queuedAt: number }> {
-    const rows = this.db
-      .prepare('SELECT user_id, queued_at_ms FROM profile_queue ORDER BY queued_at_ms, user_id LIMIT ?')
+    const rows = prepareCached(this.db, 'SELECT user_id, queued_at_ms FROM profile_queue ORDER BY queued_at_ms, user_id LIMIT ?')
       .all(limit) as Array<{ user_id: string; queued_at_ms: number }>;
     return rows.map((r) => ({ userId: r.user_id, queuedAt: r.queued_at_ms }));
   }
 
   /** Removes users from the queue unless they were queued again after `queuedAt`. */
   dequeueProfiles(entries: Array<{ userId: string; queuedAt: number }>): void {
-    const remove = this.db.prepare('DELETE FROM profile_queue WHERE user_id = ? AND queued_at_ms <= ?');
+    const remove = prepareCached(this.db, 'DELETE FROM profile_queue WHERE user_id = ? AND queued_at_ms <= ?');
     transaction(this.db, () => {
       for (const e of entries) remove.run(e.userId, e.queuedAt);
     });
   }
 
   queuedProfileCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM profile_queue').get() as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM profile_queue').get() as { n: number }).n;
   }
 
   /** A user's interactions, newest first. */
   forUser(userId: string, limit: number): Interaction[] {
-    const rows = this.db
-      .prepare('SELECT user_id, item_id, kind, value, at_ms FROM interactions WHERE user_id = ? ORDER BY at_ms DESC, seq DESC LIMIT ?')
+    const rows = prepareCached(this.db, 'SELECT user_id, item_id, kind, value, at_ms FROM interactions WHERE user_id = ? ORDER BY at_ms DESC, seq DESC LIMIT ?')
       .all(userId, limit) as unknown as Row[];
     return rows.map(toInteraction);
   }
 
+  /** Several users' interactions, newest first, at most `limit` each: one query per 500 users. */
+  forUsers(userIds: readonly string[], limit: number): Map<string, Interaction[]> {
+    const out = new Map<string, Interaction[]>(userIds.map((id) => [id, []] as const));
+    for (let start = 0; start < userIds.length; start += 500) {
+      const chunk = userIds.slice(start, start + 500);
+      const rows = prepareCached(
+        this.db,
+        `SELECT user_id, item_id, kind, value, at_ms FROM (
+           SELECT user_id, item_id, kind, value, at_ms,
+                  ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY at_ms DESC, seq DESC) AS position
+           FROM interactions WHERE user_id IN (${chunk.map(() => '?').join(',')}))
+         WHERE position <= ? ORDER BY user_id, position`,
+      ).all(...chunk, limit) as unknown as Row[];
+      for (const row of rows) out.get(row.user_id)?.push(toInteraction(row));
+    }
+    return out;
+  }
+
   /** An item's interactions, newest first. */
   forItem(itemId: string, limit: number): Interaction[] {
-    const rows = this.db
-      .prepare('SELECT user_id, item_id, kind, value, at_ms FROM interactions WHERE item_id = ? ORDER BY at_ms DESC, seq DESC LIMIT ?')
+    const rows = prepareCached(this.db, 'SELECT user_id, item_id, kind, value, at_ms FROM interactions WHERE item_id = ? ORDER BY at_ms DESC, seq DESC LIMIT ?')
       .all(itemId, limit) as unknown as Row[];
     return rows.map(toInteraction);
   }
@@ -97,8 +112,7 @@ export class InteractionRepository {
     const byUser = new Map<string, string[]>();
     for (let start = 0; start < userIds.length; start += ENGAGEMENT_CHUNK) {
       const chunk = userIds.slice(start, start + ENGAGEMENT_CHUNK);
-      const rows = this.db
-        .prepare(
+      const rows = prepareCached(this.db, 
           `SELECT DISTINCT user_id, item_id FROM interactions
            WHERE user_id IN (${chunk.map(() => '?').join(',')}) AND NOT (kind = 'RATING' AND value <= 2)`,
         )
@@ -117,8 +131,8 @@ export class InteractionRepository {
    * own: the caller erases a user from several tables in one.
    */
   removeUsers(userIds: readonly string[]): number {
-    const interactions = this.db.prepare('DELETE FROM interactions WHERE user_id = ?');
-    const queued = this.db.prepare('DELETE FROM profile_queue WHERE user_id = ?');
+    const interactions = prepareCached(this.db, 'DELETE FROM interactions WHERE user_id = ?');
+    const queued = prepareCached(this.db, 'DELETE FROM profile_queue WHERE user_id = ?');
     let removed = 0;
     for (const id of userIds) {
       removed += Number(interactions.run(id).changes);
@@ -135,8 +149,8 @@ export class InteractionRepository {
    */
   removeItems(itemIds: readonly string[]): string[] {
     const users = new Set<string>();
-    const who = this.db.prepare('SELECT DISTINCT user_id FROM interactions WHERE item_id = ?');
-    const remove = this.db.prepare('DELETE FROM interactions WHERE item_id = ?');
+    const who = prepareCached(this.db, 'SELECT DISTINCT user_id FROM interactions WHERE item_id = ?');
+    const remove = prepareCached(this.db, 'DELETE FROM interactions WHERE item_id = ?');
     for (const id of itemIds) {
       for (const r of who.all(id) as Array<{ user_id: string }>) users.add(r.user_id);
       remove.run(id);
@@ -153,9 +167,9 @@ export class InteractionRepository {
   removeForUser(userId: string, itemIds: readonly string[] | null): number {
     let removed = 0;
     if (itemIds === null) {
-      removed = Number(this.db.prepare('DELETE FROM interactions WHERE user_id = ?').run(userId).changes);
+      removed = Number(prepareCached(this.db, 'DELETE FROM interactions WHERE user_id = ?').run(userId).changes);
     } else {
-      const remove = this.db.prepare('DELETE FROM interactions WHERE user_id = ? AND item_id = ?');
+      const remove = prepareCached(this.db, 'DELETE FROM interactions WHERE user_id = ? AND item_id = ?');
       for (const id of itemIds) removed += Number(remove.run(userId, id).changes);
     }
     if (removed > 0) this.queue([userId]);
@@ -176,7 +190,7 @@ export class InteractionRepository {
   }
 
   private queue(userIds: readonly string[]): void {
-    const queue = this.db.prepare(
+    const queue = prepareCached(this.db, 
       'INSERT INTO profile_queue(user_id, queued_at_ms) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET queued_at_ms = excluded.queued_at_ms',
     );
     const now = Date.now();
@@ -184,14 +198,14 @@ export class InteractionRepository {
   }
 
   countForUserAndItem(userId: string, itemId: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM interactions WHERE user_id = ? AND item_id = ?').get(userId, itemId) as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM interactions WHERE user_id = ? AND item_id = ?').get(userId, itemId) as { n: number }).n;
   }
 
   countForUser(userId: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM interactions WHERE user_id = ?').get(userId) as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM interactions WHERE user_id = ?').get(userId) as { n: number }).n;
   }
 
   count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM interactions').get() as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM interactions').get() as { n: number }).n;
   }
 }

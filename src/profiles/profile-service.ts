@@ -50,7 +50,7 @@ export class ProfileService {
    */
   async write(sources: ProfileSource[]): Promise<void> {
     if (sources.length === 0) return;
-    const history = new Map(sources.map((s) => [s.id, this.interactions.forUser(s.id, PROFILE_INTERACTIONS)] as const));
+    const history = this.interactions.forUsers(sources.map((s) => s.id), PROFILE_INTERACTIONS);
     const itemIds = [...new Set([...history.values()].flat().map((i) => i.itemId))];
     const itemRecords = itemIds.length > 0 ? await this.store.get(ITEMS, itemIds, { withVector: true }) : [];
     const summaries = new Map<string, ItemSummary>(itemRecords.map((r) => [r.id, itemFromRecord(r)] as const));

@@ -1,4 +1,4 @@
-import { transaction, type Database } from '../database/open-database.js';
+import { prepareCached, transaction, type Database } from '../database/open-database.js';
 
 /** One user's place in one run. */
 export interface Membership {
@@ -71,7 +71,7 @@ export class MembershipRepository {
    * queries until the run becomes active, so a run may write in several chunks.
    */
   writeRun(runId: string, rows: RunMemberships): void {
-    const insert = this.db.prepare(
+    const insert = prepareCached(this.db, 
       `INSERT INTO memberships(run_id, user_id, segment_index, child_index, distance, live) VALUES (?, ?, ?, ?, ?, 0)
        ON CONFLICT(run_id, user_id) DO UPDATE SET segment_index = excluded.segment_index, child_index = excluded.child_index,
          distance = excluded.distance, live = 0`,
@@ -89,20 +89,19 @@ export class MembershipRepository {
    * caller's transaction (the run's activation).
    */
   removeErased(runId: string, since: number): void {
-    this.db
-      .prepare('DELETE FROM memberships WHERE run_id = ? AND user_id IN (SELECT user_id FROM erased_users WHERE erased_at_ms >= ?)')
+    prepareCached(this.db, 'DELETE FROM memberships WHERE run_id = ? AND user_id IN (SELECT user_id FROM erased_users WHERE erased_at_ms >= ?)')
       .run(runId, since);
   }
 
   /** Forgets erasures that finished before now: no run can still hold those users (one run at a time). */
   pruneErased(): void {
-    this.db.prepare('DELETE FROM erased_users WHERE erased_at_ms < ?').run(Date.now());
+    prepareCached(this.db, 'DELETE FROM erased_users WHERE erased_at_ms < ?').run(Date.now());
   }
 
   /** Live assignments: each user's row in the run is replaced. */
   assignLive(runId: string, entries: Array<{ userId: string; segment: number; child: number | null; distance: number }>): void {
     if (entries.length === 0) return;
-    const upsert = this.db.prepare(
+    const upsert = prepareCached(this.db, 
       `INSERT INTO memberships(run_id, user_id, segment_index, child_index, distance, live) VALUES (?, ?, ?, ?, ?, 1)
        ON CONFLICT(run_id, user_id) DO UPDATE SET segment_index = excluded.segment_index, child_index = excluded.child_index,
          distance = excluded.distance, live = 1`,
@@ -115,14 +114,14 @@ export class MembershipRepository {
   /** Removes users' rows from a run (users who no longer match its population filter). */
   removeFromRun(runId: string, userIds: readonly string[]): void {
     if (userIds.length === 0) return;
-    const remove = this.db.prepare('DELETE FROM memberships WHERE run_id = ? AND user_id = ?');
+    const remove = prepareCached(this.db, 'DELETE FROM memberships WHERE run_id = ? AND user_id = ?');
     transaction(this.db, () => {
       for (const id of userIds) remove.run(runId, id);
     });
   }
 
   get(runId: string, userId: string): Membership | null {
-    const row = this.db.prepare('SELECT * FROM memberships WHERE run_id = ? AND user_id = ?').get(runId, userId) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM memberships WHERE run_id = ? AND user_id = ?').get(runId, userId) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 
@@ -131,8 +130,7 @@ export class MembershipRepository {
     const out = new Map<string, Membership>();
     for (let start = 0; start < userIds.length; start += IN_CHUNK) {
       const chunk = userIds.slice(start, start + IN_CHUNK);
-      const rows = this.db
-        .prepare(`SELECT * FROM memberships WHERE run_id = ? AND user_id IN (${chunk.map(() => '?').join(',')})`)
+      const rows = prepareCached(this.db, `SELECT * FROM memberships WHERE run_id = ? AND user_id IN (${chunk.map(() => '?').join(',')})`)
         .all(runId, ...chunk) as unknown as Row[];
       for (const r of rows) out.set(r.user_id, fromRow(r));
     }
@@ -145,8 +143,7 @@ export class MembershipRepository {
     const childArgs = scope.child === null ? [] : [scope.child];
     const afterCondition = after ? 'AND (child_index, user_id) > (?, ?)' : '';
     const afterArgs = after ? [after.child, after.userId] : [];
-    const rows = this.db
-      .prepare(
+    const rows = prepareCached(this.db, 
         `SELECT user_id, child_index FROM memberships WHERE run_id = ? AND segment_index = ? ${childCondition} ${afterCondition}
          ORDER BY child_index, user_id LIMIT ?`,
       )
@@ -158,17 +155,15 @@ export class MembershipRepository {
   count(scope: SegmentScope): number {
     const row =
       scope.child === null
-        ? this.db.prepare('SELECT COUNT(*) AS n FROM memberships WHERE run_id = ? AND segment_index = ?').get(scope.runId, scope.segment)
-        : this.db
-            .prepare('SELECT COUNT(*) AS n FROM memberships WHERE run_id = ? AND segment_index = ? AND child_index = ?')
+        ? prepareCached(this.db, 'SELECT COUNT(*) AS n FROM memberships WHERE run_id = ? AND segment_index = ?').get(scope.runId, scope.segment)
+        : prepareCached(this.db, 'SELECT COUNT(*) AS n FROM memberships WHERE run_id = ? AND segment_index = ? AND child_index = ?')
             .get(scope.runId, scope.segment, scope.child);
     return (row as { n: number }).n;
   }
 
   /** Sizes of a run's top-level segments, by index. */
   sizes(runId: string): Map<number, number> {
-    const rows = this.db
-      .prepare('SELECT segment_index, COUNT(*) AS n FROM memberships WHERE run_id = ? GROUP BY segment_index')
+    const rows = prepareCached(this.db, 'SELECT segment_index, COUNT(*) AS n FROM memberships WHERE run_id = ? GROUP BY segment_index')
       .all(runId) as Array<{ segment_index: number; n: number }>;
     return new Map(rows.map((r) => [r.segment_index, r.n]));
   }
@@ -177,11 +172,9 @@ export class MembershipRepository {
   nearest(scope: SegmentScope, limit: number): Array<{ userId: string; distance: number }> {
     const rows =
       scope.child === null
-        ? this.db
-            .prepare('SELECT user_id, distance FROM memberships WHERE run_id = ? AND segment_index = ? ORDER BY distance, user_id LIMIT ?')
+        ? prepareCached(this.db, 'SELECT user_id, distance FROM memberships WHERE run_id = ? AND segment_index = ? ORDER BY distance, user_id LIMIT ?')
             .all(scope.runId, scope.segment, limit)
-        : this.db
-            .prepare(
+        : prepareCached(this.db, 
               'SELECT user_id, distance FROM memberships WHERE run_id = ? AND segment_index = ? AND child_index = ? ORDER BY distance, user_id LIMIT ?',
             )
             .all(scope.runId, scope.segment, scope.child, limit);
@@ -192,9 +185,8 @@ export class MembershipRepository {
   memberIds(scope: SegmentScope): string[] {
     const rows =
       scope.child === null
-        ? this.db.prepare('SELECT user_id FROM memberships WHERE run_id = ? AND segment_index = ?').all(scope.runId, scope.segment)
-        : this.db
-            .prepare('SELECT user_id FROM memberships WHERE run_id = ? AND segment_index = ? AND child_index = ?')
+        ? prepareCached(this.db, 'SELECT user_id FROM memberships WHERE run_id = ? AND segment_index = ?').all(scope.runId, scope.segment)
+        : prepareCached(this.db, 'SELECT user_id FROM memberships WHERE run_id = ? AND segment_index = ? AND child_index = ?')
             .all(scope.runId, scope.segment, scope.child);
     return (rows as Array<{ user_id: string }>).map((r) => r.user_id);
   }
@@ -212,13 +204,12 @@ export class MembershipRepository {
   }
 
   liveCount(runId: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM memberships WHERE run_id = ? AND live = 1').get(runId) as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM memberships WHERE run_id = ? AND live = 1').get(runId) as { n: number }).n;
   }
 
   /** Runs that have memberships (an index skip-scan: one probe per run, not a table scan). */
   runIds(): string[] {
-    const rows = this.db
-      .prepare(
+    const rows = prepareCached(this.db, 
         `WITH RECURSIVE runs(run_id) AS (
            SELECT MIN(run_id) FROM memberships
            UNION ALL SELECT (SELECT MIN(run_id) FROM memberships WHERE run_id > runs.run_id) FROM runs WHERE runs.run_id IS NOT NULL)
@@ -233,7 +224,7 @@ export class MembershipRepository {
    * caller can erase a user's rows from several tables in one.
    */
   removeUsers(userIds: readonly string[]): void {
-    const remove = this.db.prepare('DELETE FROM memberships WHERE run_id = ? AND user_id = ?');
+    const remove = prepareCached(this.db, 'DELETE FROM memberships WHERE run_id = ? AND user_id = ?');
     for (const runId of this.runIds()) for (const id of userIds) remove.run(runId, id);
   }
 
@@ -241,13 +232,13 @@ export class MembershipRepository {
   retainRuns(keep: readonly string[]): number {
     let removed = 0;
     for (const runId of this.runIds().filter((r) => !keep.includes(r))) {
-      removed += Number(this.db.prepare('DELETE FROM memberships WHERE run_id = ?').run(runId).changes);
+      removed += Number(prepareCached(this.db, 'DELETE FROM memberships WHERE run_id = ?').run(runId).changes);
     }
     return removed;
   }
 
   /** Removes a run's memberships (a failed or cancelled run). */
   dropRun(runId: string): void {
-    this.db.prepare('DELETE FROM memberships WHERE run_id = ?').run(runId);
+    prepareCached(this.db, 'DELETE FROM memberships WHERE run_id = ?').run(runId);
   }
 }

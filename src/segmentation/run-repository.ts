@@ -1,4 +1,4 @@
-import { readState, transaction, writeState, type Database } from '../database/open-database.js';
+import { prepareCached, readState, transaction, writeState, type Database } from '../database/open-database.js';
 import type { RunPhase, RunStatus, SegmentationRun } from './run.js';
 
 interface Row {
@@ -57,8 +57,7 @@ export class RunRepository {
    */
   claim(run: SegmentationRun): boolean {
     const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
-    const result = this.db
-      .prepare(
+    const result = prepareCached(this.db, 
         `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, created_at_ms, details)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE status IN ('QUEUED', 'RUNNING'))`,
       )
@@ -94,8 +93,7 @@ export class RunRepository {
 
   private write(run: SegmentationRun, condition: string): boolean {
     const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
-    const result = this.db
-      .prepare(
+    const result = prepareCached(this.db, 
         `UPDATE runs SET status = ?, k = ?, phase = ?, progress = ?, user_count = ?, iteration = ?, inertia = ?, error = ?,
            started_at_ms = ?, finished_at_ms = ?, details = ? WHERE id = ? AND ${condition}`,
       )
@@ -119,8 +117,7 @@ export class RunRepository {
   /** Inserts or overwrites a run unconditionally (start-up repair, tests). */
   save(run: SegmentationRun): void {
     const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
-    this.db
-      .prepare(
+    prepareCached(this.db, 
         `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, user_count, iteration, inertia, error,
                           created_at_ms, started_at_ms, finished_at_ms, details)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -149,18 +146,18 @@ export class RunRepository {
   }
 
   get(id: string): SegmentationRun | null {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
     return row ? fromRow(row) : null;
   }
 
   /** Newest first. */
   list(first: number): SegmentationRun[] {
-    const rows = this.db.prepare('SELECT * FROM runs ORDER BY created_at_ms DESC, rowid DESC LIMIT ?').all(first) as unknown as Row[];
+    const rows = prepareCached(this.db, 'SELECT * FROM runs ORDER BY created_at_ms DESC, rowid DESC LIMIT ?').all(first) as unknown as Row[];
     return rows.map(fromRow);
   }
 
   unfinished(): SegmentationRun[] {
-    const rows = this.db.prepare(`SELECT * FROM runs WHERE status IN ('QUEUED', 'RUNNING')`).all() as unknown as Row[];
+    const rows = prepareCached(this.db, `SELECT * FROM runs WHERE status IN ('QUEUED', 'RUNNING')`).all() as unknown as Row[];
     return rows.map(fromRow);
   }
 
