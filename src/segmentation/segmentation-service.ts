@@ -376,10 +376,16 @@ export class SegmentationService implements LiveSegmentAssigner {
       const attributes: Attributes[] = [];
       const rows: Float32Array[] = [];
       let cursor: string | undefined;
+      // Users with a zero vector (nothing representable, no behaviour) belong to no segment: counted, not clustered.
+      let unrepresentedUsers = 0;
       do {
         const page = await this.store.scroll(USERS, { filter, limit: this.options.pageSize, cursor, withVector: true });
         for (const record of page.records) {
           if (!record.vector) continue;
+          if (!record.vector.some((x) => x !== 0)) {
+            unrepresentedUsers++;
+            continue;
+          }
           ids.push(record.id);
           texts.push((record.payload.profileText as string | undefined) ?? '');
           attributes.push((record.payload.attributes as Attributes | undefined) ?? {});
@@ -438,7 +444,7 @@ export class SegmentationService implements LiveSegmentAssigner {
           iteration: outcome.iterations,
           inertia: q.inertia,
           kCandidates: outcome.kCandidates,
-          metrics: { inertia: q.inertia, silhouette: q.silhouette, silhouetteSampleSize: q.silhouetteSampleSize, daviesBouldin: q.daviesBouldin, calinskiHarabasz: q.calinskiHarabasz },
+          metrics: { inertia: q.inertia, silhouette: q.silhouette, silhouetteSampleSize: q.silhouetteSampleSize, daviesBouldin: q.daviesBouldin, calinskiHarabasz: q.calinskiHarabasz, unrepresentedUsers },
           ...phase('describing'),
         },
         true,
