@@ -258,13 +258,15 @@ export class SegmentationService implements LiveSegmentAssigner {
 
   /**
    * The nearest active segment (and subsegment) per vector; null when there is no active
-   * run, or for users outside the active run's population filter.
+   * run, for users outside the active run's population filter, and for zero vectors.
    */
   nearestSegments(vectors: Float32Array[], attributes?: Attributes[]): Array<{ ref: SegmentRef; distance: number } | null> {
     const active = this.active;
     if (!active) return vectors.map(() => null);
     return vectors.map((v, i) => {
       if (attributes && !matchesFilter(attributes[i]!, active.filter)) return null;
+      // A zero vector (nothing representable) is no nearer to one segment than to another.
+      if (!v.some((x) => x !== 0)) return null;
       const top = nearest(active.top, v);
       if (!top) return null;
       const children = active.children.get(top.id);

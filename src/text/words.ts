@@ -28,6 +28,22 @@ export function normalizeText(text: string): string {
   return text.normalize('NFKC').toLowerCase().replace(/[\u2018\u2019]/g, "'");
 }
 
+export interface WordSpan {
+  readonly word: string;
+  /** Offset in the normalised text (see normalizeText). */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Word-like segments with where they are in the normalised text (hyphenated compounds not joined). */
+export function wordSpans(text: string): WordSpan[] {
+  const spans: WordSpan[] = [];
+  for (const part of WORD_SEGMENTER.segment(normalizeText(text))) {
+    if (part.isWordLike) spans.push({ word: part.segment, start: part.index, end: part.index + part.segment.length });
+  }
+  return spans;
+}
+
 /** The words (and count of symbols) of a text. Hyphenated compounds ("sci-fi") stay one word, as writers mean them. */
 export function textUnits(text: string): TextUnits {
   const words: string[] = [];
