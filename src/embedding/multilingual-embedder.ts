@@ -30,9 +30,6 @@ export interface MultilingualOptions {
   readonly version: number;
 }
 
-/** Weight of a stop word's subword vector: present (a text of only "我的" is still something) but small. */
-const STOP_WORD_WEIGHT = 0.1;
-
 /** The id of word model `wordModelId` with subwords: another seed or version gives other vectors, so another id. */
 export function multilingualModelId(wordModelId: string, seed: number, version: number): string {
   return `${wordModelId}+subwords-s${seed}-v${version}`;
@@ -63,9 +60,13 @@ export class MultilingualEmbedder implements Embedder {
     const { words, symbols } = textUnits(text);
     const dimension = this.dimension;
     let known = 0;
+    // Stop words the word model lacks ("i", "a", "的") say nothing about the text: they add no vector
+    // (so an English text keeps exactly its word-model vector) but count as understood.
+    let functionWords = 0;
     const unknown: string[] = [];
     for (const word of words) {
       if (this.options.vocabulary.knows(word)) known++;
+      else if (isStopWord(word)) functionWords++;
       else unknown.push(word);
     }
     const wordNorm = Math.hypot(...wordVector);
@@ -75,18 +76,18 @@ export class MultilingualEmbedder implements Embedder {
     if (this.subwords) {
       for (const word of unknown) {
         const v = this.subwords.of(word);
-        const weight = isStopWord(word) ? STOP_WORD_WEIGHT : 1;
-        for (let k = 0; k < dimension; k++) sub[k] += weight * v[k];
+        for (let k = 0; k < dimension; k++) sub[k] += v[k];
       }
     }
     const subNorm = Math.hypot(...sub);
-    const represented = known + (subNorm > 0 ? unknown.length : 0);
+    const subwordWords = subNorm > 0 ? unknown.length : 0;
+    const carrying = known + subwordWords;
+    const vector = new Float32Array(dimension);
+    if (carrying === 0) return { vector, coverage: 0 };
     const units = words.length + symbols;
-    const coverage = units === 0 ? 0 : represented / units;
-    const vector = new Float32Array(this.dimension);
-    if (represented === 0) return { vector, coverage: 0 };
-    const p = known / represented;
-    const q = subNorm > 0 ? unknown.length / represented : 0;
+    const coverage = (carrying + functionWords) / units;
+    const p = known / carrying;
+    const q = subwordWords / carrying;
     for (let k = 0; k < dimension; k++) {
       vector[k] = (wordNorm > 0 ? (p * wordVector[k]) / wordNorm : 0) + (q > 0 ? (q * sub[k]) / subNorm : 0);
     }
