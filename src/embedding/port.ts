@@ -12,7 +12,18 @@ export interface Embedder {
    * words yields a zero vector). Batches internally.
    */
   embed(texts: string[]): Promise<Float32Array[]>;
+  /**
+   * Like embed, with how much of each text the model represented: coverage 0..1, the share of the
+   * text's words (and emoji or symbols) that count in its vector; 0 with a zero vector.
+   */
+  embedWithCoverage(texts: string[]): Promise<EmbeddedText[]>;
   close(): Promise<void>;
+}
+
+export interface EmbeddedText {
+  readonly vector: Float32Array;
+  /** Share of the text the model represented, 0..1 (see Embedder.embedWithCoverage). */
+  readonly coverage: number;
 }
 
 /** Progress of a long preparation step (building or loading the model), for logs and progress bars. */

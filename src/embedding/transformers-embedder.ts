@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type FeatureExtractionPipeline, pipeline, type ProgressInfo, type Tensor } from '@huggingface/transformers';
 import { meanPoolNormalized } from './mean-pool.js';
 import { ModelLoadError } from './model-load-error.js';
-import type { Embedder, ProgressListener } from './port.js';
+import type { EmbeddedText, Embedder, ProgressListener } from './port.js';
 
 /**
  * The Embedder adapter over transformers.js: a feature-extraction pipeline with mean pooling, then L2
@@ -135,6 +135,15 @@ class TransformersEmbedder implements Embedder {
     const run = this.queue.then(() => this.embedNow(texts));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * A hub or local model has its own tokenizer and no word list here to measure against: a text counts
+   * as represented (1) when its vector is non-zero, and not at all (0) otherwise.
+   */
+  async embedWithCoverage(texts: string[]): Promise<EmbeddedText[]> {
+    const vectors = await this.embed(texts);
+    return vectors.map((vector) => ({ vector, coverage: vector.some((x) => x !== 0) ? 1 : 0 }));
   }
 
   private async embedNow(texts: string[]): Promise<Float32Array[]> {

@@ -58,7 +58,7 @@ export class ItemService {
         items.map((item, i) => ({ id: item.id, vector: vectors[i]!, payload: itemToPayload(item) })),
       );
       const updated = ids.filter((id) => existing.has(id)).length;
-      return { count: items.length, created: items.length - updated, updated, ids };
+      return { count: items.length, created: items.length - updated, updated, ids, warnings: [] };
     });
   }
 

@@ -22,6 +22,15 @@ export interface ProfileSource {
   attributes: Attributes;
 }
 
+/** How much of a written profile the model represented. */
+export interface WrittenProfile {
+  id: string;
+  /** Share of the profile text represented, 0..1. */
+  coverage: number;
+  /** False when the vector is zero: no representable text and no behaviour. */
+  represented: boolean;
+}
+
 /** Interactions read per user when building a profile (newest first). */
 export const PROFILE_INTERACTIONS = 500;
 
@@ -48,8 +57,8 @@ export class ProfileService {
    * Builds and writes profiles for these users (new text/attributes) and places them live in
    * the active run. The caller holds the users' locks.
    */
-  async write(sources: ProfileSource[]): Promise<void> {
-    if (sources.length === 0) return;
+  async write(sources: ProfileSource[]): Promise<WrittenProfile[]> {
+    if (sources.length === 0) return [];
     const history = this.interactions.forUsers(sources.map((s) => s.id), PROFILE_INTERACTIONS);
     const itemIds = [...new Set([...history.values()].flat().map((i) => i.itemId))];
     const itemRecords = itemIds.length > 0 ? await this.store.get(ITEMS, itemIds, { withVector: true }) : [];
@@ -57,16 +66,27 @@ export class ProfileService {
     const itemVectors = new Map(itemRecords.filter((r) => r.vector).map((r) => [r.id, r.vector!] as const));
 
     const profileTexts = sources.map((s) => profileText(s, history.get(s.id)!, summaries));
-    const textVectors = await this.embedder.embed(profileTexts);
+    const embedded = await this.embedder.embedWithCoverage(profileTexts);
     const now = Date.now();
-    const vectors = sources.map((s, i) => blendProfileVector(textVectors[i]!, history.get(s.id)!, itemVectors, this.weights, now));
+    const vectors = sources.map((s, i) => blendProfileVector(embedded[i]!.vector, history.get(s.id)!, itemVectors, this.weights, now));
+    const represented = vectors.map((v) => v.some((x) => x !== 0));
     const updatedAt = new Date();
     const records: VectorRecord[] = sources.map((s, i) => {
-      const user: User = { id: s.id, text: s.text, attributes: s.attributes, profileText: profileTexts[i]!, updatedAt };
+      const user: User = {
+        id: s.id,
+        text: s.text,
+        attributes: s.attributes,
+        profileText: profileTexts[i]!,
+        embeddingCoverage: embedded[i]!.coverage,
+        represented: represented[i]!,
+        updatedAt,
+      };
       return { id: s.id, vector: vectors[i]!, payload: userToPayload(user) };
     });
     await this.store.upsert(USERS, records);
-    this.assigner.assignLive(sources.map((s, i) => ({ id: s.id, vector: vectors[i]!, attributes: s.attributes })));
+    // A zero vector has no nearest segment: such users wait, unsegmented, for text or behaviour.
+    this.assigner.assignLive(sources.flatMap((s, i) => (represented[i] ? [{ id: s.id, vector: vectors[i]!, attributes: s.attributes }] : [])));
+    return sources.map((s, i) => ({ id: s.id, coverage: embedded[i]!.coverage, represented: represented[i]! }));
   }
 
   /** Rebuilds stored users' profiles (after their interactions changed). Unknown ids are skipped. */

@@ -62,13 +62,15 @@ export class ActiveSegments {
 
   /**
    * The nearest active segment (and subsegment) per vector; null when there is no active
-   * run, or for users outside the active run's population filter.
+   * run, for users outside the active run's population filter, and for zero vectors.
    */
   nearestSegments(vectors: readonly Float32Array[], attributes?: readonly Attributes[]): Array<NearestSegment | null> {
     const active = this.active;
     if (!active) return vectors.map(() => null);
     return vectors.map((v, i) => {
       if (attributes && !matchesFilter(attributes[i]!, active.filter)) return null;
+      // A zero vector (nothing representable) is no nearer one segment than another.
+      if (!v.some((x) => x !== 0)) return null;
       const top = nearestIn(active.top, v);
       if (!top) return null;
       const children = active.children.get(top.id);

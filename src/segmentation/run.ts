@@ -32,6 +32,8 @@ export interface RunMetrics {
   silhouetteSampleSize: number;
   daviesBouldin: number;
   calinskiHarabasz: number;
+  /** Users left out because their vector is zero (no text the model represents, no behaviour); absent in older runs. */
+  unrepresentedUsers?: number;
 }
 
 export interface SegmentationRun {

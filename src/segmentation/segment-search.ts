@@ -48,7 +48,7 @@ export class SegmentSearchService {
     const text = validateText(raw, field, this.limits);
     if (text.trim() === '') throw badInput(`${field} must not be empty`);
     const [vector] = await this.embedder.embed([text]);
-    if (!vector || vector.every((x) => x === 0)) throw badInput(`${field}: none of its words are known to the model`);
+    if (!vector || vector.every((x) => x === 0)) throw badInput(`${field}: nothing in it that the model can represent`);
     return vector;
   }
 }

@@ -264,7 +264,7 @@ export class SegmentationService {
           iteration: outcome.iterations,
           inertia: q.inertia,
           kCandidates: outcome.kCandidates,
-          metrics: { inertia: q.inertia, silhouette: q.silhouette, silhouetteSampleSize: q.silhouetteSampleSize, daviesBouldin: q.daviesBouldin, calinskiHarabasz: q.calinskiHarabasz },
+          metrics: { inertia: q.inertia, silhouette: q.silhouette, silhouetteSampleSize: q.silhouetteSampleSize, daviesBouldin: q.daviesBouldin, calinskiHarabasz: q.calinskiHarabasz, unrepresentedUsers: population.unrepresentedUsers },
         },
         true,
       );

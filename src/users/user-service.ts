@@ -6,6 +6,7 @@ import type { KeyedLock } from '../store/keyed-lock.js';
 import type { VectorStore } from '../store/port.js';
 import { buildProfileText } from './profile-text.js';
 import type { ProfileService } from '../profiles/profile-service.js';
+import { coverageWarnings, type EmbeddingWarning } from './coverage-warnings.js';
 import { userFromRecord, type User } from './user.js';
 
 export interface UserInput {
@@ -19,6 +20,8 @@ export interface UpsertResult {
   created: number;
   updated: number;
   ids: string[];
+  /** Rows written whose text the model could represent little or none of. */
+  warnings: EmbeddingWarning[];
 }
 
 export interface SimilarUser {
@@ -55,9 +58,9 @@ export class UserService {
     // same ids count each creation once, and no other writer interleaves.
     return this.profiles.userLocks.runAll(ids, async () => {
       const existing = new Set((await this.store.get(USERS, ids)).map((r) => r.id));
-      await this.profiles.write(cleaned);
+      const written = await this.profiles.write(cleaned);
       const updated = ids.filter((id) => existing.has(id)).length;
-      return { count: cleaned.length, created: cleaned.length - updated, updated, ids };
+      return { count: cleaned.length, created: cleaned.length - updated, updated, ids, warnings: coverageWarnings(written) };
     });
   }
 
@@ -101,14 +104,20 @@ export class UserService {
       const [record] = await this.store.get(USERS, [query.userId!], { withVector: true });
       if (!record?.vector) throw notFound(`no user with id "${query.userId}"`, { id: query.userId });
       vector = record.vector;
+      // Nothing to compare: a zero vector is equally far from everyone.
+      if (!vector.some((x) => x !== 0)) {
+        throw badInput(`user "${query.userId}" has nothing the model can represent (see embeddingCoverage), so no similar users`, { id: query.userId });
+      }
     } else {
       const text = validateText(query.text!, 'text', this.limits);
       if (text.trim() === '') throw badInput('text must not be empty');
       [vector] = (await this.embedder.embed([text])) as [Float32Array];
+      if (!vector.some((x) => x !== 0)) throw badInput('text: nothing in it that the model can represent');
     }
     const hits = await this.store.search(USERS, vector, { limit: hasUser ? limit + 1 : limit });
     return hits
-      .filter((h) => h.id !== query.userId && Number.isFinite(h.score))
+      // Users with a zero vector score 0 against everyone: not similar, just present.
+      .filter((h) => h.id !== query.userId && Number.isFinite(h.score) && h.payload.represented !== false)
       .slice(0, limit)
       .map((h) => ({ user: userFromRecord(h), score: h.score }));
   }

@@ -7,6 +7,13 @@ export interface User {
   attributes: Attributes;
   /** The text the user's vector was embedded from: their own text plus their attributes written out. */
   profileText: string;
+  /**
+   * Share of the profile text the model represented (0..1, see Embedder.embedWithCoverage); null for
+   * records written before it was measured.
+   */
+  embeddingCoverage: number | null;
+  /** False when the user's vector is zero (nothing representable, no behaviour): kept out of clustering and similarity. */
+  represented: boolean;
   updatedAt: Date;
 }
 
@@ -26,6 +33,8 @@ export function userToPayload(user: User): Payload {
     attributes: user.attributes,
     attrs: flattenAttributes(user.attributes),
     profileText: user.profileText,
+    embeddingCoverage: user.embeddingCoverage,
+    represented: user.represented,
     updatedAt: user.updatedAt.toISOString(),
   };
 }
@@ -37,6 +46,8 @@ export function userFromRecord(record: StoredRecord): User {
     text: (p.text as string | null | undefined) ?? null,
     attributes: (p.attributes as Attributes | undefined) ?? {},
     profileText: (p.profileText as string | undefined) ?? '',
+    embeddingCoverage: typeof p.embeddingCoverage === 'number' ? p.embeddingCoverage : null,
+    represented: p.represented !== false,
     updatedAt: new Date((p.updatedAt as string | undefined) ?? 0),
   };
 }

@@ -122,7 +122,7 @@ export class RunResolver {
   @FieldResolver(() => ClusteringMetricsType, { nullable: true, description: 'Set once clustering is done.' })
   metrics(@Root() run: SegmentationRun) {
     const m = run.metrics;
-    return m && { ...m, silhouette: finite(m.silhouette), daviesBouldin: finite(m.daviesBouldin), calinskiHarabasz: finite(m.calinskiHarabasz) };
+    return m && { ...m, unrepresentedUsers: m.unrepresentedUsers ?? 0, silhouette: finite(m.silhouette), daviesBouldin: finite(m.daviesBouldin), calinskiHarabasz: finite(m.calinskiHarabasz) };
   }
 
   @FieldResolver(() => RunStabilityType, {

@@ -44,3 +44,12 @@ registerEnumType(ClusteringAlgorithmEnum, {
     KMEANS_REFERENCE: { description: 'The ml-kmeans reference implementation (much slower on large populations).' },
   },
 });
+
+export enum EmbeddingWarningCodeEnum {
+  NOTHING_REPRESENTED = 'NOTHING_REPRESENTED',
+  LOW_COVERAGE = 'LOW_COVERAGE',
+}
+registerEnumType(EmbeddingWarningCodeEnum, {
+  name: 'EmbeddingWarningCode',
+  description: 'NOTHING_REPRESENTED: the model represents none of the text (coverage 0). LOW_COVERAGE: less than half of it.',
+});

@@ -1,6 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, JSONObjectScalar } from '../scalars.js';
-import { InteractionKindEnum, RunPhaseEnum, RunStatusEnum } from './enums.js';
+import { EmbeddingWarningCodeEnum, InteractionKindEnum, RunPhaseEnum, RunStatusEnum } from './enums.js';
 
 @ObjectType('User', { description: 'A user of the application, placed in a segment by what they write and do.' })
 export class UserType {
@@ -15,6 +15,14 @@ export class UserType {
 
   @Field(() => String, { description: 'The text the user\'s vector was embedded from: their text plus attributes written out.' })
   profileText!: string;
+
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Share of the profile text the embedding model represented, 0 to 1: words it knows or builds from their characters, out of all words and emoji. ' +
+      '0 means nothing: the user is kept out of segments and similarity unless their behaviour places them. Null for users written before it was measured.',
+  })
+  embeddingCoverage!: number | null;
 
   @Field(() => DateTimeScalar)
   updatedAt!: Date;
@@ -119,6 +127,21 @@ export class SimilarItemType {
   score!: number;
 }
 
+@ObjectType('EmbeddingWarning', { description: 'A written row whose text the embedding model could represent little or none of.' })
+export class EmbeddingWarningType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => EmbeddingWarningCodeEnum)
+  code!: string;
+
+  @Field(() => Float, { description: 'Share of the text represented, 0 to 1 (as User.embeddingCoverage).' })
+  coverage!: number;
+
+  @Field(() => String)
+  message!: string;
+}
+
 @ObjectType('UpsertResult')
 export class UpsertResultType {
   @Field(() => Int, { description: 'Rows written.' })
@@ -132,6 +155,9 @@ export class UpsertResultType {
 
   @Field(() => [ID])
   ids!: string[];
+
+  @Field(() => [EmbeddingWarningType], { description: 'Rows whose text the model could represent little (coverage below 0.5) or none of; written all the same.' })
+  warnings!: EmbeddingWarningType[];
 }
 
 @ObjectType('PageInfo')

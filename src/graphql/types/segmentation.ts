@@ -26,6 +26,11 @@ export class ClusteringMetricsType {
 
   @Field(() => Float, { nullable: true, description: 'Calinski-Harabasz index (higher is better).' })
   calinskiHarabasz!: number | null;
+
+  @Field(() => Int, {
+    description: 'Users in the population left out of the run because the model represents nothing of their text and they have no behaviour (see User.embeddingCoverage).',
+  })
+  unrepresentedUsers!: number;
 }
 
 @ObjectType('SegmentMetrics')

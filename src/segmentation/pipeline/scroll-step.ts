@@ -14,6 +14,8 @@ export interface ScrolledPopulation {
   d: number;
   /** Profiles of a seeded sample of rows, in row order (see ProfileSample). */
   sample: { rows: Int32Array; texts: string[]; attributes: Attributes[] };
+  /** Users left out because their vector is zero (nothing the model could represent, no behaviour). */
+  unrepresentedUsers: number;
 }
 
 export interface ScrollStepOptions {
@@ -39,11 +41,17 @@ export async function scrollPopulation(store: VectorStore, options: ScrollStepOp
   const sample = new ProfileSample(options.sampleSize, options.seed);
   let matrix: GrowableMatrix | null = null;
   let cursor: string | undefined;
+  // A zero vector is no nearer one segment than another: such users are counted, not clustered.
+  let unrepresentedUsers = 0;
   do {
     options.signal?.throwIfAborted();
     const page = await store.scroll(USERS, { filter: options.filter, limit: options.pageSize, cursor, withVector: true });
     for (const record of page.records) {
       if (!record.vector) continue;
+      if (!record.vector.some((x) => x !== 0)) {
+        unrepresentedUsers++;
+        continue;
+      }
       matrix ??= new GrowableMatrix(record.vector.length, expected);
       matrix.append(record.vector);
       sample.offer(ids.length, record.id, (record.payload.profileText as string | undefined) ?? '', (record.payload.attributes as Attributes | undefined) ?? {});
@@ -53,5 +61,5 @@ export async function scrollPopulation(store: VectorStore, options: ScrollStepOp
     options.onPage?.(ids.length, expected);
   } while (cursor);
   const d = matrix?.dimension ?? 0;
-  return { ids, matrix: matrix?.take() ?? new Float32Array(0), n: ids.length, d, sample: sample.result() };
+  return { ids, matrix: matrix?.take() ?? new Float32Array(0), n: ids.length, d, sample: sample.result(), unrepresentedUsers };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEmbedder, ensureDefaultModel, GLOVE_MODEL_ID, ModelLoadError } from '../../../src/embedding/index.js';
+import { createEmbedder, ensureDefaultModel, DEFAULT_MODEL_ID, ModelLoadError } from '../../../src/embedding/index.js';
 import { tempDir, writeTinyModel } from './tiny-model.js';
 
 /** The project's shared model cache, which test/global-setup.ts fills before any test file runs. */
@@ -13,7 +13,7 @@ describe('createEmbedder', () => {
     const builtAt = (await fs.stat(path.join(dir, 'onnx', 'model.onnx'))).mtimeMs;
     const embedder = await createEmbedder({ model: 'default', modelsDir });
     try {
-      expect(embedder.modelId).toBe(GLOVE_MODEL_ID);
+      expect(embedder.modelId).toBe(DEFAULT_MODEL_ID);
       expect(embedder.dimension).toBe(100);
       expect((await fs.stat(path.join(dir, 'onnx', 'model.onnx'))).mtimeMs).toBe(builtAt);
       const [cat, kitten, pasta] = await embedder.embed([
