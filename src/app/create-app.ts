@@ -19,6 +19,7 @@ import { isTerminal } from '../segmentation/run.js';
 import { RecommendationService } from '../recommendation/recommendation-service.js';
 import { MembershipRepository } from '../segmentation/membership-repository.js';
 import { MembershipService } from '../segmentation/membership-service.js';
+import { SegmentNaming } from '../segmentation/segment-naming.js';
 import { SegmentSearchService } from '../segmentation/segment-search.js';
 import { RunRepository } from '../segmentation/run-repository.js';
 import { SegmentationService } from '../segmentation/segmentation-service.js';
@@ -218,7 +219,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       blendRankConstant: config.RECOMMEND_BLEND_RANK_CONSTANT,
       indexMaxAgeMs: 5000,
     });
-    const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, segmentSearch, recommendations, erasure, limits };
+    const segmentNames = new SegmentNaming(requestStore, segmenter);
+    const ready: Services = { users, items, interactions, segmentation: segmenter, memberships, segmentSearch, segmentNames, recommendations, erasure, limits };
 
     if (config.SEED_DEMO && (await users.count()) === 0) {
       await loadDemoData(ready, logger);

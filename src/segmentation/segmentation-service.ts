@@ -209,6 +209,12 @@ export class SegmentationService implements LiveSegmentAssigner {
     return this.runs.list(first).map((r) => (this.current?.id === r.id ? this.current : r));
   }
 
+  /** A page of runs, newest first, after the run `afterId` (for the runs connection), and how many runs there are. */
+  pageRuns(limit: number, afterId: string | null): { runs: SegmentationRun[]; totalCount: number } {
+    const runs = this.runs.page(limit, afterId).map((r) => (this.current?.id === r.id ? this.current : r));
+    return { runs, totalCount: this.runs.count() };
+  }
+
   activeRunId(): string | null {
     return this.active?.runId ?? null;
   }
@@ -236,6 +242,11 @@ export class SegmentationService implements LiveSegmentAssigner {
   async getSegment(id: string): Promise<Segment | null> {
     const [record] = await this.store.get(SEGMENTS, [id]);
     return record ? segmentFromRecord(record) : null;
+  }
+
+  /** Segments of any run by id, in one store call; unknown ids are left out. */
+  async getSegments(ids: string[]): Promise<Segment[]> {
+    return ids.length === 0 ? [] : (await this.store.get(SEGMENTS, ids)).map(segmentFromRecord);
   }
 
   async getSegmentWithCentroid(id: string): Promise<{ segment: Segment; centroid: Float32Array } | null> {
