@@ -1,14 +1,14 @@
 /** A Relay connection from the rows of one page, each with its cursor. */
 export function toConnection<T>(
   rows: ReadonlyArray<{ node: T; cursor: string }>,
-  page: { hasNextPage: boolean; after: string | null; totalCount: number },
+  page: { hasNextPage: boolean; after: string | null | undefined; totalCount: number },
 ) {
   return {
     edges: rows,
     nodes: rows.map((row) => row.node),
     pageInfo: {
       hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.after !== null,
+      hasPreviousPage: page.after != null,
       startCursor: rows[0]?.cursor ?? null,
       endCursor: rows.at(-1)?.cursor ?? null,
     },

@@ -30,7 +30,7 @@ export class ItemResolver {
     filter: ItemsFilterInputType | null,
     @Ctx() { services }: GraphQLContext,
   ) {
-    const position = after === null ? null : decodeCursor('items', after, isScrollPosition);
+    const position = after == null ? null : decodeCursor('items', after, isScrollPosition);
     const page = await services.items.list(first, position, filter?.tags ?? null);
     const rows = page.rows.map(({ item, position: p }) => ({ node: item, cursor: encodeCursor('items', p) }));
     return toConnection(rows, { hasNextPage: page.hasNextPage, after, totalCount: page.totalCount });

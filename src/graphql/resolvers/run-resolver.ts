@@ -128,7 +128,7 @@ export class RunResolver {
     @Ctx() { services }: GraphQLContext,
   ) {
     validateLimit(first, 'first', services.limits);
-    const afterId = after === null ? null : decodeCursor('runs', after, (v): v is string => typeof v === 'string');
+    const afterId = after == null ? null : decodeCursor('runs', after, (v): v is string => typeof v === 'string');
     const { runs, totalCount } = services.segmentation.pageRuns(first + 1, afterId);
     const edges = runs.slice(0, first).map((run) => ({ node: run, cursor: encodeCursor('runs', run.id) }));
     return toConnection(edges, { hasNextPage: runs.length > first, after, totalCount });

@@ -37,7 +37,7 @@ export class SegmentResolver {
     return mutationPayload(
       ['id', 'name'],
       async () => {
-        const segment = await context.services.segmentNames.rename(id, name);
+        const segment = await context.services.segmentNames.rename(id, name ?? null);
         loadersOf(context).segments.clear(id);
         return { segment };
       },

@@ -45,7 +45,7 @@ export class UserResolver {
       const page = await services.memberships.members(segment, first, after);
       return toConnection(page.users.map(({ user, cursor }) => ({ node: user, cursor })), { hasNextPage: page.hasNextPage, after, totalCount: page.totalCount });
     }
-    const position = after === null ? null : decodeCursor('users', after, isScrollPosition);
+    const position = after == null ? null : decodeCursor('users', after, isScrollPosition);
     const page = await services.users.list(first, position, attributes);
     const rows = page.rows.map(({ user, position: p }) => ({ node: user, cursor: encodeCursor('users', p) }));
     return toConnection(rows, { hasNextPage: page.hasNextPage, after, totalCount: page.totalCount });
@@ -65,7 +65,7 @@ export class UserResolver {
     @Arg('limit', () => Int, { defaultValue: 10, description: LIMIT_DESCRIPTION }) limit: number,
     @Ctx() { services }: GraphQLContext,
   ) {
-    if (to && (userId !== null || text !== null)) throw badInput('similarUsers: give `to`, or the deprecated userId/text, not both');
+    if (to && (userId != null || text != null)) throw badInput('similarUsers: give `to`, or the deprecated userId/text, not both');
     return services.users.similar(to ? { userId: to.userId ?? null, text: to.text ?? null } : { userId, text }, limit);
   }
 
@@ -137,7 +137,7 @@ export class UserResolver {
     @Ctx() { services }: GraphQLContext,
   ) {
     validateLimit(first, 'first', services.limits);
-    const position = after === null ? null : decodeCursor('interactions', after, isInteractionPosition);
+    const position = after == null ? null : decodeCursor('interactions', after, isInteractionPosition);
     const rows = services.interactions.pageForUser(user.id, first + 1, position);
     const edges = rows.slice(0, first).map((r) => ({ node: r.interaction, cursor: encodeCursor('interactions', r.position) }));
     return toConnection(edges, { hasNextPage: rows.length > first, after, totalCount: services.interactions.countForUser(user.id) });
