@@ -58,7 +58,7 @@ export { StartupError };
  * services, and serves HTTP. The HTTP server listens first so /healthz answers while
  * the model loads; /readyz turns ready once everything is up.
  */
-export async function createApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
+export async function createApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL, undefined, undefined, config.LOG_FORMAT)): Promise<App> {
   const pubSub = createRunPubSub();
   const schema = await buildAppSchema(pubSub);
   let services: Services | null = null;
