@@ -20,6 +20,7 @@ import { RecommendationService } from '../recommendation/recommendation-service.
 import { MembershipRepository } from '../segmentation/membership-repository.js';
 import { MembershipService } from '../segmentation/membership-service.js';
 import { SegmentNaming } from '../segmentation/segment-naming.js';
+import { loadPersistedOperations } from '../server/persisted-operations.js';
 import { SegmentSearchService } from '../segmentation/segment-search.js';
 import { RunRepository } from '../segmentation/run-repository.js';
 import { SegmentationService } from '../segmentation/segmentation-service.js';
@@ -103,6 +104,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
           trustProxy: config.TRUST_PROXY,
         },
         limits: serverLimits(config),
+        persistedOperations: loadPersistedOperations(config.PERSISTED_OPERATIONS_FILE, config.PERSISTED_OPERATIONS_ONLY),
       },
       config.PORT,
       config.HOST,

@@ -11,6 +11,7 @@ import type { GraphQLContext, Services } from '../graphql/context.js';
 import type { RunPubSub } from '../graphql/events.js';
 import { createFormatError } from './format-error.js';
 import { authenticateAndLimit, corsForAllowlist, principalOf, roleCheckPlugin, type AccessOptions } from './http-access.js';
+import { persistedOperationsMiddleware, type PersistedOperations } from './persisted-operations.js';
 import { queryNestingGuard } from './query-nesting.js';
 import type { TrustProxy } from './trust-proxy.js';
 import { createWebSocketAccess } from './ws-access.js';
@@ -45,6 +46,8 @@ export interface HttpServerOptions {
   access: AccessOptions & { trustProxy: TrustProxy };
   /** Query, deadline and WebSocket limits (README "Limits"). */
   limits?: ServerLimits;
+  /** PERSISTED_OPERATIONS_FILE / PERSISTED_OPERATIONS_ONLY (null: none). */
+  persistedOperations?: PersistedOperations | null;
 }
 
 export interface RunningHttpServer {
@@ -97,6 +100,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     schema,
     limits,
     formatError,
+    persistedOperations: options.persistedOperations,
     access: wsAccess,
     context: (ctx) => {
       const services = options.services();
@@ -145,6 +149,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     authenticateAndLimit(options.access, logger),
     express.json({ limit: MAX_BODY }),
     requireJsonBody(logger),
+    persistedOperationsMiddleware(options.persistedOperations ?? null, logger),
     queryNestingGuard(),
     queryLimitsMiddleware(schema, limits.query, logger),
     requestScopeMiddleware({ timeoutMs: limits.requestTimeoutMs, maxConcurrentStoreCalls: limits.maxConcurrentStoreCalls }),
