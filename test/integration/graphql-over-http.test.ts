@@ -38,6 +38,65 @@ describe('GraphQL over HTTP media types', () => {
   });
 });
 
+describe('subscriptions over SSE (graphql-sse)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+    await server.gql(`mutation { upsertUsers(users: [{ id: "a", text: "space rockets" }, { id: "b", text: "baking bread" }, { id: "c", text: "rocket launch" }]) { count } }`);
+  });
+  afterAll(() => server?.close());
+
+  const stream = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers }, body: JSON.stringify(body) });
+
+  it('streams a run\'s updates as next events, then complete, on the GraphQL path', async () => {
+    const started = await server.gql<{ startSegmentationRun: { run: { id: string } } }>(`mutation { startSegmentationRun(input: { k: 2, seed: 1 }) { run { id } } }`);
+    const runId = started.data!.startSegmentationRun.run.id;
+    const res = await stream({ query: 'subscription($id: ID) { segmentationRunUpdated(runId: $id) { id status } }', variables: { id: runId } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    // The stream ends after the run's final state.
+    const text = await res.text();
+    const events = [...text.matchAll(/event: (\w+)\ndata: ?(.*)\n/g)].map((m) => ({ event: m[1], data: m[2] }));
+    const nexts = events.filter((e) => e.event === 'next').map((e) => JSON.parse(e.data!) as { data: { segmentationRunUpdated: { id: string; status: string } } });
+    expect(nexts.length).toBeGreaterThan(0);
+    expect(nexts.every((n) => n.data.segmentationRunUpdated.id === runId)).toBe(true);
+    expect(nexts.at(-1)!.data.segmentationRunUpdated.status).toBe('SUCCEEDED');
+    expect(events.at(-1)!.event).toBe('complete');
+  });
+
+  it('refuses queries, invalid documents and over-limit documents over SSE with 400 and a code', async () => {
+    const query = await stream({ query: '{ segments { id } }' });
+    expect(query.status).toBe(400);
+    expect(((await query.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
+    const invalid = await stream({ query: 'subscription { noSuchField }' });
+    expect(invalid.status).toBe(400);
+    const deep = await stream({ query: `subscription { reclusterCompleted ${'{ id '.repeat(100)}${'}'.repeat(100)} }` });
+    expect(deep.status).toBe(400);
+  });
+
+  it('needs an API key like every GraphQL request when keys are configured', async () => {
+    const keyed = await startTestServer({ API_KEYS: 'reader:reader-0123456789abcdef0123456789' });
+    try {
+      const body = JSON.stringify({ query: 'subscription { reclusterCompleted { id } }' });
+      const headers = { 'content-type': 'application/json', accept: 'text/event-stream' };
+      const anonymous = await fetch(`${keyed.url}/graphql`, { method: 'POST', headers, body });
+      expect(anonymous.status).toBe(401);
+      const controller = new AbortController();
+      const allowed = await fetch(`${keyed.url}/graphql`, {
+        method: 'POST',
+        headers: { ...headers, authorization: 'Bearer reader-0123456789abcdef0123456789' },
+        body,
+        signal: controller.signal,
+      });
+      expect(allowed.status).toBe(200);
+      controller.abort();
+    } finally {
+      await keyed.close();
+    }
+  });
+});
+
 describe('persisted operations', () => {
   const SEGMENTS = 'query Segments { segments { id label } }';
   const RUNS = 'subscription Runs { reclusterCompleted { id } }';
