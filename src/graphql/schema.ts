@@ -32,7 +32,7 @@ const ROOT_DESCRIPTIONS = {
   mutation:
     'Writes. Every mutation returns a payload with the objects it wrote and `userErrors`; a payload with userErrors wrote nothing. ' +
     'Top-level errors are for authentication, limits and internal failures only (and for the deprecated recordInteractions, recluster and cancelRun).',
-  subscription: 'Live updates over WebSocket (graphql-ws) at /graphql.',
+  subscription: 'Live updates at /graphql over WebSocket (graphql-ws) or Server-Sent Events (graphql-sse).',
 };
 
 /** Builds the executable schema from the decorated resolvers (code-first). */

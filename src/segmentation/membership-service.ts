@@ -69,6 +69,12 @@ export class MembershipService {
    * without a segment while a run is active (unless outside its population filter).
    */
   async segmentOf(user: User, level = 0): Promise<Segment | null> {
+    const id = await this.segmentIdOfUser(user, level);
+    return id === null ? null : this.segmentation.getSegment(id);
+  }
+
+  /** The id of segmentOf's answer, without reading the segment (so callers can batch those reads). */
+  async segmentIdOfUser(user: User, level = 0): Promise<string | null> {
     const runId = this.segmentation.activeRunId();
     if (!runId) return null;
     const row = this.repository.get(runId, user.id);
@@ -80,7 +86,7 @@ export class MembershipService {
     }
     if (!ref) return null;
     if (level === 1 && ref.child === null) return null;
-    return this.segmentation.getSegment(segmentIdOf(level === 0 ? { ...ref, child: null } : ref));
+    return segmentIdOf(level === 0 ? { ...ref, child: null } : ref);
   }
 
   /** True when the user's active segment was given live (nearest centroid) rather than by the run. */

@@ -343,6 +343,24 @@ describe('API conventions', () => {
   });
 
   describe('batched lookups (DataLoader)', () => {
+    it('reads the segments of a page of users, and their runs, with one store call', async () => {
+      const many = vi.spyOn(server.app.services.segmentation, 'getSegments');
+      const one = vi.spyOn(server.app.services.segmentation, 'getSegment');
+      try {
+        const res = await server.gql<{ users: { nodes: Array<{ segment: { id: string; run: { id: string } } | null }> } }>(
+          `{ users(first: 20) { nodes { segment { id run { id } } } } }`,
+        );
+        expect(res.errors).toBeUndefined();
+        const segments = new Set(res.data!.users.nodes.map((u) => u.segment?.id));
+        expect(segments.size).toBeGreaterThan(1);
+        expect(many).toHaveBeenCalledTimes(1);
+        expect(one).not.toHaveBeenCalled();
+      } finally {
+        many.mockRestore();
+        one.mockRestore();
+      }
+    });
+
     it('loads the users and items of every interaction on a page with one store call each', async () => {
       const users = vi.spyOn(server.app.services.users, 'getMany');
       const items = vi.spyOn(server.app.services.items, 'getMany');

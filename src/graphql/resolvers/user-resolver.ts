@@ -98,13 +98,15 @@ export class UserResolver {
   }
 
   @FieldResolver(() => SegmentType, { nullable: true, description: 'The user\'s segment in the active run; null before the first run, or outside its filter.' })
-  segment(@Root() user: User, @Ctx() { services }: GraphQLContext) {
-    return services.memberships.segmentOf(user);
+  async segment(@Root() user: User, @Ctx() context: GraphQLContext) {
+    const id = await context.services.memberships.segmentIdOfUser(user);
+    return id === null ? null : loadersOf(context).segments.load(id);
   }
 
   @FieldResolver(() => SegmentType, { nullable: true, description: 'The user\'s subsegment in the active run; null without a hierarchy.' })
-  subsegment(@Root() user: User, @Ctx() { services }: GraphQLContext) {
-    return services.memberships.segmentOf(user, 1);
+  async subsegment(@Root() user: User, @Ctx() context: GraphQLContext) {
+    const id = await context.services.memberships.segmentIdOfUser(user, 1);
+    return id === null ? null : loadersOf(context).segments.load(id);
   }
 
   @FieldResolver(() => [SimilarUserType], { description: 'Users most like this one, best first.' })
