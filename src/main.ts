@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, undefined, config.LOG_FORMAT);
   try {
     const app = await createApp(config, logger);
     logger.info(`segmentql is ready: GraphQL and GraphiQL at http://localhost:${app.port}/graphql`);

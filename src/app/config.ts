@@ -55,6 +55,11 @@ export const configSchema = z.object({
   EMBEDDING_BATCH_SIZE: positiveInt(1, 4096).default(64),
   SEED_DEMO: booleanFromEnv.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // auto: human-readable lines when stdout is a terminal, JSON lines otherwise (log collectors).
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  // A manifest of the frontend's operations (sha256 -> document); with _ONLY, nothing else is answered.
+  PERSISTED_OPERATIONS_FILE: z.string().min(1).optional(),
+  PERSISTED_OPERATIONS_ONLY: booleanFromEnv.default(false),
   DEFAULT_K: positiveInt(2, 1000).default(8),
   MAX_BATCH_SIZE: positiveInt(1, 100_000).default(1000),
   MAX_TEXT_LENGTH: positiveInt(1, 1_000_000).default(10_000),

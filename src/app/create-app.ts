@@ -19,6 +19,8 @@ import { isTerminal } from '../segmentation/run.js';
 import { RecommendationService } from '../recommendation/recommendation-service.js';
 import { MembershipRepository } from '../segmentation/membership-repository.js';
 import { MembershipService } from '../segmentation/membership-service.js';
+import { SegmentNaming } from '../segmentation/segment-naming.js';
+import { loadPersistedOperations } from '../server/persisted-operations.js';
 import { SegmentSearchService } from '../segmentation/segment-search.js';
 import { RunRepository } from '../segmentation/run-repository.js';
 import { SegmentationService } from '../segmentation/segmentation-service.js';
@@ -62,7 +64,7 @@ export { StartupError };
  * services, and serves HTTP. The HTTP server listens first so /healthz answers while
  * the model loads; /readyz turns ready once everything is up.
  */
-export async function createApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<App> {
+export async function createApp(config: Config, logger: Logger = createLogger(config.LOG_LEVEL, undefined, undefined, config.LOG_FORMAT)): Promise<App> {
   const pubSub = createRunPubSub();
   const schema = await buildAppSchema(pubSub);
   let services: Services | null = null;
@@ -107,6 +109,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
           trustProxy: config.TRUST_PROXY,
         },
         limits: serverLimits(config),
+        persistedOperations: loadPersistedOperations(config.PERSISTED_OPERATIONS_FILE, config.PERSISTED_OPERATIONS_ONLY),
       },
       config.PORT,
       config.HOST,
@@ -231,7 +234,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       blendRankConstant: config.RECOMMEND_BLEND_RANK_CONSTANT,
       indexMaxAgeMs: 5000,
     });
-    const ready: Services = { users, items, interactions, segmentation: segmenter, segments: segmentRepository, memberships, segmentSearch, recommendations, erasure, limits };
+    const segmentNames = new SegmentNaming(requestStore, segmentRepository);
+    const ready: Services = { users, items, interactions, segmentation: segmenter, segments: segmentRepository, memberships, segmentSearch, segmentNames, recommendations, erasure, limits };
 
     if (config.SEED_DEMO && (await users.count()) === 0) {
       await loadDemoData(ready, logger);

@@ -10,11 +10,15 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   upsertUsers: 'writer',
   upsertItems: 'writer',
   recordInteractions: 'writer',
+  createInteractions: 'writer',
+  renameSegment: 'writer',
   deleteUsers: 'writer',
   deleteItems: 'writer',
   deleteInteractions: 'writer',
   recluster: 'admin',
   cancelRun: 'admin',
+  startSegmentationRun: 'admin',
+  cancelSegmentationRun: 'admin',
 };
 
 /** What a mutation field not in {@link MUTATION_ROLES} needs. */

@@ -12,8 +12,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../app/config.js';
+import { parseCliArgs, usageError } from './cli-args.js';
 import { createApp, type App } from '../app/create-app.js';
 import { EaseRanker, ItemGraphRanker, PopularityRanker, RandomRanker, UserKnnRanker, type Ranker } from '../evaluation/baselines.js';
 import { pairedBootstrap, type DifferenceInterval } from '../evaluation/bootstrap.js';
@@ -91,11 +91,17 @@ const USAGE = `usage: npm run eval -- [--dataset DIR] [--split ua|random|tempora
   --strategies LIST comma-separated, any of: ${ALL.map((s) => s.id).join(', ')}
                     (default: all). Baselines only: the service is not started.
   --top N           length of the evaluated lists (default 10)
+  -h, --help        this text
+
+environment: the service's configuration variables apply to the service under test (README,
+Configuration), e.g. MODELS_DIR, EMBEDDING_MODEL, INTERACTION_WEIGHTS, RECOMMEND_BLEND_WEIGHTS; its data
+goes to a temporary directory, whatever DATA_DIR says.
+
+exit status: 0 on success, 1 when the evaluation fails (e.g. a malformed dataset), 2 for usage errors.
 `;
 
 function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
+  usageError(message, USAGE);
 }
 
 function intFlag(name: string, value: string | undefined, min: number): number | undefined {
@@ -105,8 +111,8 @@ function intFlag(name: string, value: string | undefined, min: number): number |
   return n;
 }
 
-const { values } = parseArgs({
-  options: {
+const values = parseCliArgs(
+  {
     dataset: { type: 'string', default: '../shared/datasets/movielens-100k' },
     split: { type: 'string', default: 'ua' },
     'validation-users': { type: 'string' },
@@ -118,13 +124,9 @@ const { values } = parseArgs({
     users: { type: 'string' },
     strategies: { type: 'string' },
     top: { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
   },
-});
-if (values.help) {
-  process.stdout.write(USAGE);
-  process.exit(0);
-}
+  USAGE,
+);
 
 const datasetDir = path.resolve(values.dataset);
 if (!(SPLITS as readonly string[]).includes(values.split)) fail(`--split must be one of ${SPLITS.join(', ')}, got "${values.split}"`);

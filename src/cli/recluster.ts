@@ -5,14 +5,40 @@
  * starts a segmentation run on the running service and follows it with a progress bar,
  * through the same GraphQL API (mutation + graphql-ws subscription) frontends use.
  */
-import { parseArgs } from 'node:util';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { parseCliArgs, usageError } from './cli-args.js';
 import { ProgressBar } from './progress-bar.js';
 
-const { values } = parseArgs({
-  options: {
-    url: { type: 'string', default: process.env.SEGMENTQL_URL ?? `http://localhost:${process.env.PORT ?? 4000}/graphql` },
+const DEFAULT_URL = `http://localhost:${process.env.PORT ?? 4000}/graphql`;
+
+const USAGE = `usage: npm run recluster -- [options]
+
+Starts a segmentation run on the running service and follows it with a progress bar, through the
+GraphQL API (startSegmentationRun, then the segmentationRunUpdated subscription over WebSocket).
+
+options:
+  --k N                 number of segments, 2 to 1000 (default: the service's DEFAULT_K, 8)
+  --k-min A --k-max B   choose k in [A, B] by silhouette instead (at most 30 values; defaults 2 and 12)
+  --subsegments N       split every segment once more into N subsegments, 2 to 10 (default: none)
+  --seed N              random seed, a non-negative integer (default: random)
+  --filter attr=value   cluster only users whose attribute equals value; repeat for more conditions (AND)
+  --algorithm NAME      KMEANS (default) or KMEANS_REFERENCE (ml-kmeans, slower)
+  --url URL             the service's GraphQL endpoint (default: $SEGMENTQL_URL, else ${DEFAULT_URL})
+  -h, --help            this text
+
+environment:
+  SEGMENTQL_URL         default for --url
+  PORT                  port of the default URL when SEGMENTQL_URL is unset (4000)
+  SEGMENTQL_API_KEY     an admin API key, needed when the service has keys (read from the environment so
+                        it stays out of shell history and ps)
+
+exit status: 0 when the run succeeded, 1 when it failed or was cancelled or the service refused, 2 for usage errors.
+`;
+
+const values = parseCliArgs(
+  {
+    url: { type: 'string', default: process.env.SEGMENTQL_URL ?? DEFAULT_URL },
     k: { type: 'string' },
     'k-min': { type: 'string' },
     'k-max': { type: 'string' },
@@ -20,25 +46,14 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     algorithm: { type: 'string' },
     filter: { type: 'string', multiple: true },
-    help: { type: 'boolean', short: 'h' },
   },
-});
-
-if (values.help) {
-  process.stdout.write(
-    'usage: npm run recluster -- [--k N | --k-min A --k-max B] [--subsegments N] [--seed N] [--filter attr=value ...] [--algorithm KMEANS|KMEANS_REFERENCE] [--url URL]\n' +
-      'A service with API keys needs an admin key in SEGMENTQL_API_KEY (read from the environment so it stays out of shell history and ps).\n',
-  );
-  process.exit(0);
-}
+  USAGE,
+);
 
 const int = (name: string, value: string | undefined) => {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n)) {
-    process.stderr.write(`--${name} needs an integer, got "${value}"\n`);
-    process.exit(2);
-  }
+  if (!Number.isInteger(n)) usageError(`--${name} needs an integer, got "${value}"`, USAGE);
   return n;
 };
 
@@ -51,10 +66,7 @@ if (values.algorithm) input.algorithm = values.algorithm;
 if (values.filter) {
   input.filter = values.filter.map((f) => {
     const at = f.indexOf('=');
-    if (at <= 0) {
-      process.stderr.write(`--filter needs attribute=value, got "${f}"\n`);
-      process.exit(2);
-    }
+    if (at <= 0) usageError(`--filter needs attribute=value, got "${f}"`, USAGE);
     return { attribute: f.slice(0, at), equals: f.slice(at + 1) };
   });
 }
@@ -82,13 +94,21 @@ async function main(): Promise<void> {
   const response = await fetch(values.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
-    body: JSON.stringify({ query: `mutation($input: ReclusterInput) { recluster(input: $input) { id } }`, variables: { input } }),
+    body: JSON.stringify({
+      query: `mutation($input: ReclusterInput) { startSegmentationRun(input: $input) { run { id } userErrors { field code message } } }`,
+      variables: { input },
+    }),
   }).catch((error: unknown) => {
     throw new Error(`cannot reach ${values.url}: ${error instanceof Error ? error.message : String(error)} (is the service running? npm start)`);
   });
-  const body = (await response.json()) as { data?: { recluster: { id: string } }; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  const body = (await response.json()) as {
+    data?: { startSegmentationRun: { run: { id: string } | null; userErrors: Array<{ code: string; message: string }> } | null };
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  };
   if (body.errors) throw new Error(body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('\n'));
-  const runId = body.data!.recluster.id;
+  const payload = body.data!.startSegmentationRun!;
+  if (payload.userErrors.length > 0) throw new Error(payload.userErrors.map((e) => `${e.code}: ${e.message}`).join('\n'));
+  const runId = payload.run!.id;
   process.stderr.write(`run ${runId} started\n`);
 
   const bar = new ProgressBar();

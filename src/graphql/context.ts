@@ -5,6 +5,7 @@ import type { InteractionService } from '../interactions/interaction-service.js'
 import type { ItemService } from '../items/item-service.js';
 import type { RecommendationService } from '../recommendation/recommendation-service.js';
 import type { MembershipService } from '../segmentation/membership-service.js';
+import type { SegmentNaming } from '../segmentation/segment-naming.js';
 import type { SegmentRepository } from '../segmentation/segment-repository.js';
 import type { SegmentSearchService } from '../segmentation/segment-search.js';
 import type { SegmentationService } from '../segmentation/segmentation-service.js';
@@ -21,6 +22,7 @@ export interface Services {
   segments: SegmentRepository;
   memberships: MembershipService;
   segmentSearch: SegmentSearchService;
+  segmentNames: SegmentNaming;
   recommendations: RecommendationService;
   erasure: ErasureService;
   limits: InputLimits;

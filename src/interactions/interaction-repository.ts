@@ -20,6 +20,12 @@ const toInteraction = (row: Row): Interaction => ({
   at: new Date(row.at_ms),
 });
 
+/** Where an interaction sits in a user's newest-first history: the keyset of its connection's cursors. */
+export interface InteractionPosition {
+  atMs: number;
+  seq: number;
+}
+
 /** Interactions are an append-only event log in SQLite. */
 export class InteractionRepository {
   /** Bumped on every append, so caches built from interactions know when they are stale. */
@@ -94,6 +100,18 @@ export class InteractionRepository {
       for (const row of rows) out.get(row.user_id)?.push(toInteraction(row));
     }
     return out;
+  }
+
+  /** A page of a user's interactions, newest first, strictly after `after` (keyset on time, then insertion order). */
+  pageForUser(userId: string, limit: number, after: InteractionPosition | null): Array<{ interaction: Interaction; position: InteractionPosition }> {
+    const columns = 'SELECT user_id, item_id, kind, value, at_ms, seq FROM interactions WHERE user_id = ?';
+    const order = 'ORDER BY at_ms DESC, seq DESC LIMIT ?';
+    const rows = (
+      after === null
+        ? prepareCached(this.db, `${columns} ${order}`).all(userId, limit)
+        : prepareCached(this.db, `${columns} AND (at_ms < ? OR (at_ms = ? AND seq < ?)) ${order}`).all(userId, after.atMs, after.atMs, after.seq, limit)
+    ) as unknown as Array<Row & { seq: number }>;
+    return rows.map((row) => ({ interaction: toInteraction(row), position: { atMs: row.at_ms, seq: row.seq } }));
   }
 
   /** An item's interactions, newest first. */

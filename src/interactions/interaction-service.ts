@@ -10,7 +10,7 @@ import {
   type Interaction,
   type InteractionKind,
 } from './interaction.js';
-import type { InteractionRepository } from './interaction-repository.js';
+import type { InteractionPosition, InteractionRepository } from './interaction-repository.js';
 
 export interface InteractionInput {
   userId: string;
@@ -35,6 +35,11 @@ export class InteractionService {
    * including that each user and item exists: a rejected batch writes nothing.
    */
   async record(inputs: InteractionInput[]): Promise<number> {
+    return (await this.recordAll(inputs)).length;
+  }
+
+  /** Like record, returning the rows as stored (with `at` filled in), in input order. */
+  async recordAll(inputs: InteractionInput[]): Promise<Interaction[]> {
     if (inputs.length === 0) throw badInput('interactions: the batch is empty');
     if (inputs.length > this.limits.maxBatchSize) {
       throw badInput(`interactions: ${inputs.length} rows exceed the batch limit of ${this.limits.maxBatchSize}`, {
@@ -80,10 +85,19 @@ export class InteractionService {
       }),
     );
     this.onRecorded();
-    return rows.length;
+    return rows;
   }
 
   forUser(userId: string, first: number): Interaction[] {
     return this.repository.forUser(userId, first);
+  }
+
+  /** Up to `limit` of a user's interactions, newest first, after a position of an earlier page (keyset paging). */
+  pageForUser(userId: string, limit: number, after: InteractionPosition | null): Array<{ interaction: Interaction; position: InteractionPosition }> {
+    return this.repository.pageForUser(userId, limit, after);
+  }
+
+  countForUser(userId: string): number {
+    return this.repository.countForUser(userId);
   }
 }

@@ -1,6 +1,7 @@
+import { scrollPage, type ScrollPosition } from '../browse/scroll-page.js';
 import { badInput } from '../app/errors.js';
 import { cleanFreeText } from '../app/text-rules.js';
-import { validateAttributes, validateBatch, validateText, type InputLimits } from '../app/validation.js';
+import { validateAttributes, validateBatch, validateLimit, validateText, type InputLimits } from '../app/validation.js';
 import type { Embedder } from '../embedding/port.js';
 import { ITEMS } from '../store/collections.js';
 import type { KeyedLock } from '../store/keyed-lock.js';
@@ -70,6 +71,15 @@ export class ItemService {
   async getMany(ids: string[]): Promise<Map<string, Item>> {
     const records = await this.store.get(ITEMS, ids);
     return new Map(records.map((r) => [r.id, itemFromRecord(r)]));
+  }
+
+  /** A page of items in the store's stable order (only those with at least one of `tags`, when given), and how many match. */
+  async list(first: number, after: ScrollPosition | null, tags: readonly string[] | null) {
+    validateLimit(first, 'first', this.limits);
+    if (tags !== null && (tags.length === 0 || tags.length > 100)) throw badInput('filter.tags needs 1 to 100 tags');
+    const filter = tags === null ? undefined : { must: [{ field: 'tags', in: [...tags] }] };
+    const [page, totalCount] = await Promise.all([scrollPage(this.store, ITEMS, filter, first, after), this.store.count(ITEMS, filter)]);
+    return { ...page, rows: page.rows.map(({ record, position }) => ({ item: itemFromRecord(record), position })), totalCount };
   }
 
   async missing(ids: string[]): Promise<string[]> {

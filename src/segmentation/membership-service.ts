@@ -71,6 +71,12 @@ export class MembershipService {
    * without a segment while a run is active (unless outside its population filter).
    */
   async segmentOf(user: User, level = 0): Promise<Segment | null> {
+    const id = await this.segmentIdOfUser(user, level);
+    return id === null ? null : this.segments.get(id);
+  }
+
+  /** The id of segmentOf's answer, without reading the segment (so callers can batch those reads). */
+  async segmentIdOfUser(user: User, level = 0): Promise<string | null> {
     const runId = this.active.runId();
     if (!runId) return null;
     const row = this.repository.get(runId, user.id);
@@ -82,7 +88,7 @@ export class MembershipService {
     }
     if (!ref) return null;
     if (level === 1 && ref.child === null) return null;
-    return this.segments.get(segmentIdOf(level === 0 ? { ...ref, child: null } : ref));
+    return segmentIdOf(level === 0 ? { ...ref, child: null } : ref);
   }
 
   /** Users assigned live (nearest centroid) since the run finished: a hint that a new run is due. */

@@ -156,6 +156,23 @@ export class RunRepository {
     return rows.map(fromRow);
   }
 
+  /** Up to `limit` runs, newest first, strictly after the run `afterId` in that order (keyset on creation time, then id). */
+  page(limit: number, afterId: string | null): SegmentationRun[] {
+    const after = afterId === null ? undefined : (this.db.prepare('SELECT created_at_ms FROM runs WHERE id = ?').get(afterId) as { created_at_ms: number } | undefined);
+    if (afterId !== null && after === undefined) return [];
+    const order = 'ORDER BY created_at_ms DESC, id DESC LIMIT ?';
+    const rows = (
+      after === undefined
+        ? this.db.prepare(`SELECT * FROM runs ${order}`).all(limit)
+        : this.db.prepare(`SELECT * FROM runs WHERE created_at_ms < ? OR (created_at_ms = ? AND id < ?) ${order}`).all(after.created_at_ms, after.created_at_ms, afterId, limit)
+    ) as unknown as Row[];
+    return rows.map(fromRow);
+  }
+
+  count(): number {
+    return Number((this.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n);
+  }
+
   unfinished(): SegmentationRun[] {
     const rows = prepareCached(this.db, `SELECT * FROM runs WHERE status IN ('QUEUED', 'RUNNING')`).all() as unknown as Row[];
     return rows.map(fromRow);

@@ -33,6 +33,8 @@ export interface Segment {
   /** 0 for top-level segments, 1 for subsegments. */
   level: number;
   label: string;
+  /** A name people gave the segment (renameSegment); absent or null until then. Kept apart from the computed label. */
+  name?: string | null;
   size: number;
   keywords: Keyword[];
   parentId: string | null;
@@ -92,6 +94,7 @@ export function segmentFromRecord(r: StoredRecord): Segment {
     index: p.index as number,
     level: (p.level as number | undefined) ?? 0,
     label: p.label as string,
+    name: (p.name as string | null | undefined) ?? null,
     size: p.size as number,
     keywords: (p.keywords as Keyword[] | undefined) ?? [],
     parentId: (p.parentId as string | null | undefined) ?? null,

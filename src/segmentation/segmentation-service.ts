@@ -181,6 +181,12 @@ export class SegmentationService {
     return this.runs.list(first).map((r) => (this.current?.id === r.id ? this.current : r));
   }
 
+  /** A page of runs, newest first, after the run `afterId` (for the runs connection), and how many runs there are. */
+  pageRuns(limit: number, afterId: string | null): { runs: SegmentationRun[]; totalCount: number } {
+    const runs = this.runs.page(limit, afterId).map((r) => (this.current?.id === r.id ? this.current : r));
+    return { runs, totalCount: this.runs.count() };
+  }
+
   activeRunId(): string | null {
     return this.active.runId();
   }

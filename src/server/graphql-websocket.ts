@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { openRequestScope, runInRequestScope, Semaphore } from '../app/request-scope.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { queryNestingErrors } from './query-nesting.js';
+import { admitPersistedOperation, type PersistedOperations } from './persisted-operations.js';
 import { checkQueryLimits } from './query-limits.js';
 import type { WsContext } from './ws-access.js';
 import type { ServerLimits } from './server-limits.js';
@@ -25,6 +26,8 @@ export interface GraphQLWebSocketOptions {
   access: WebSocketAccess;
   limits: ServerLimits;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** PERSISTED_OPERATIONS_FILE / _ONLY: listed hashes are filled in, other documents refused in allowlist mode. */
+  persistedOperations?: PersistedOperations | null;
 }
 
 /**
@@ -57,7 +60,10 @@ export function startGraphQLWebSocket(options: GraphQLWebSocketOptions) {
       connectionInitWaitTimeout: limits.ws.connectionInitTimeoutMs,
       context: (ctx) => options.context(ctx),
       onConnect: (ctx) => options.access.onConnect(ctx),
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, message) => {
+        const persisted = admitPersistedOperation(options.persistedOperations ?? null, message);
+        if (persisted.errors) return persisted.errors;
+        const payload = persisted.query === undefined ? message : { ...message, query: persisted.query };
         const open = Object.keys(ctx.subscriptions).length;
         if (open > limits.ws.maxSubscriptions) {
           return [

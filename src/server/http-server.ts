@@ -11,6 +11,8 @@ import type { GraphQLContext, Services } from '../graphql/context.js';
 import type { RunPubSub } from '../graphql/events.js';
 import { createFormatError } from './format-error.js';
 import { authenticateAndLimit, corsForAllowlist, principalOf, roleCheckPlugin, type AccessOptions } from './http-access.js';
+import { graphqlSseMiddleware } from './graphql-sse.js';
+import { persistedOperationsMiddleware, type PersistedOperations } from './persisted-operations.js';
 import { queryNestingGuard } from './query-nesting.js';
 import type { TrustProxy } from './trust-proxy.js';
 import { createWebSocketAccess } from './ws-access.js';
@@ -45,6 +47,8 @@ export interface HttpServerOptions {
   access: AccessOptions & { trustProxy: TrustProxy };
   /** Query, deadline and WebSocket limits (README "Limits"). */
   limits?: ServerLimits;
+  /** PERSISTED_OPERATIONS_FILE / PERSISTED_OPERATIONS_ONLY (null: none). */
+  persistedOperations?: PersistedOperations | null;
 }
 
 export interface RunningHttpServer {
@@ -97,6 +101,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     schema,
     limits,
     formatError,
+    persistedOperations: options.persistedOperations,
     access: wsAccess,
     context: (ctx) => {
       const services = options.services();
@@ -125,7 +130,7 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
           return {
             async didResolveOperation({ operation }) {
               if (operation?.operation === 'subscription') {
-                throw new GraphQLError(`subscriptions run over WebSocket (graphql-ws) at ${GRAPHQL_PATH}, not over HTTP`, {
+                throw new GraphQLError(`subscriptions run over WebSocket (graphql-ws) or Server-Sent Events (graphql-sse, accept: text/event-stream) at ${GRAPHQL_PATH}, not as plain HTTP requests`, {
                   extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
                 });
               }
@@ -145,8 +150,19 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
     authenticateAndLimit(options.access, logger),
     express.json({ limit: MAX_BODY }),
     requireJsonBody(logger),
+    persistedOperationsMiddleware(options.persistedOperations ?? null, logger),
     queryNestingGuard(),
     queryLimitsMiddleware(schema, limits.query, logger),
+    graphqlSseMiddleware({
+      schema,
+      limits,
+      formatError,
+      context: (res) => {
+        const services = options.services();
+        if (!services) throw notReady();
+        return { services, pubSub, principal: principalOf(res) };
+      },
+    }),
     requestScopeMiddleware({ timeoutMs: limits.requestTimeoutMs, maxConcurrentStoreCalls: limits.maxConcurrentStoreCalls }),
     expressMiddleware(apollo, {
       context: async ({ res }) => {

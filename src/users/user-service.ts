@@ -4,6 +4,7 @@ import type { Embedder } from '../embedding/port.js';
 import { USERS } from '../store/collections.js';
 import type { KeyedLock } from '../store/keyed-lock.js';
 import type { VectorStore } from '../store/port.js';
+import { attributeFilter, scrollPage, type AttributeConditionInput, type ScrollPosition } from '../browse/scroll-page.js';
 import { buildProfileText } from './profile-text.js';
 import type { ProfileService } from '../profiles/profile-service.js';
 import { coverageWarnings, type EmbeddingWarning } from './coverage-warnings.js';
@@ -87,6 +88,15 @@ export class UserService {
 
   count(): Promise<number> {
     return this.store.count(USERS);
+  }
+
+  /** A page of users in the store's stable order whose attributes match every condition, and how many match. */
+  async list(first: number, after: ScrollPosition | null, conditions: readonly AttributeConditionInput[]) {
+    validateLimit(first, 'first', this.limits);
+    const must = attributeFilter(conditions, 'filter.attributes');
+    const filter = must.length > 0 ? { must } : undefined;
+    const [page, totalCount] = await Promise.all([scrollPage(this.store, USERS, filter, first, after), this.store.count(USERS, filter)]);
+    return { ...page, rows: page.rows.map(({ record, position }) => ({ user: userFromRecord(record), position })), totalCount };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, firstProblem } from '../support/problems.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /** Every rejected request gets a GraphQL error with extensions.code, writes nothing, and the server keeps serving. */
@@ -9,7 +10,6 @@ describe('bad input', () => {
     interactions: (await server.gql<{ user: { interactions: unknown[] } }>(`{ user(id: "ok-1") { interactions(first: 100) { kind } } }`)).data!.user
       .interactions.length,
   });
-  const codeOf = (res: { errors?: Array<{ extensions?: { code?: string } }> }) => res.errors?.[0]?.extensions?.code;
 
   beforeAll(async () => {
     server = await startTestServer({ MAX_BATCH_SIZE: '5', MAX_TEXT_LENGTH: '100' });
@@ -21,7 +21,7 @@ describe('bad input', () => {
   });
 
   const upsertUsers = (users: unknown) =>
-    server.gql(`mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count } }`, { users });
+    server.gql(`mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count userErrors { field code message } } }`, { users });
   const record = (rows: unknown) =>
     server.gql(`mutation($rows: [InteractionInput!]!) { recordInteractions(interactions: $rows) }`, { rows });
 
@@ -36,8 +36,10 @@ describe('bad input', () => {
   ])('rejects %s in upsertUsers and writes none of the batch', async (_name, users, code) => {
     const before = await counts();
     const res = await upsertUsers(users);
-    expect(codeOf(res)).toBe(code);
-    expect(res.errors![0]!.message.length).toBeGreaterThan(10);
+    // Input problems of a mutation are userErrors in its payload, not top-level errors.
+    expect(res.errors).toBeUndefined();
+    expect(firstProblem(res)).toMatchObject({ source: 'userErrors', code });
+    expect(firstProblem(res)!.message.length).toBeGreaterThan(10);
     expect(await counts()).toEqual(before);
     const nothing = await server.gql<{ user: null }>(`{ user(id: "new-a") { id } }`);
     expect(nothing.data!.user).toBeNull();

@@ -11,7 +11,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const UPSERT = `mutation($u: [UserInput!]!) { upsertUsers(users: $u) { count } }`;
 const ITEMS = `mutation($i: [ItemInput!]!) { upsertItems(items: $i) { count } }`;
 const RECORD = `mutation($i: [InteractionInput!]!) { recordInteractions(interactions: $i) }`;
-const DELETE_USERS = `mutation($ids: [ID!]!) { deleteUsers(ids: $ids) { deletedIds unknownIds } }`;
+const DELETE_USERS = `mutation($ids: [ID!]!) { deleteUsers(ids: $ids) { deletedIds unknownIds userErrors { field code message } } }`;
 
 interface SegmentView {
   id: string;
@@ -57,9 +57,9 @@ describe('deleteUsers', () => {
   it('returns what was deleted and which ids were unknown, and is idempotent', async () => {
     const first = await server.gql<{ deleteUsers: { deletedIds: string[]; unknownIds: string[] } }>(DELETE_USERS, { ids: ['space-0', 'nobody'] });
     expect(first.errors).toBeUndefined();
-    expect(first.data!.deleteUsers).toEqual({ deletedIds: ['space-0'], unknownIds: ['nobody'] });
+    expect(first.data!.deleteUsers).toEqual({ deletedIds: ['space-0'], unknownIds: ['nobody'], userErrors: [] });
     const again = await server.gql<{ deleteUsers: { deletedIds: string[]; unknownIds: string[] } }>(DELETE_USERS, { ids: ['space-0', 'nobody'] });
-    expect(again.data!.deleteUsers).toEqual({ deletedIds: [], unknownIds: ['space-0', 'nobody'] });
+    expect(again.data!.deleteUsers).toEqual({ deletedIds: [], unknownIds: ['space-0', 'nobody'], userErrors: [] });
   });
 
   it('from the answer on: user(id) is null, and they are in no members page, totalCount, size or representativeUsers', async () => {
@@ -160,7 +160,8 @@ describe('deleteUsers', () => {
 
   it('rejects a bad batch and writes nothing', async () => {
     const res = await server.gql(DELETE_USERS, { ids: ['music-7', ''] });
-    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toMatchObject({ deleteUsers: { deletedIds: [], userErrors: [{ code: 'BAD_USER_INPUT', field: ['ids', '1', 'id'] }] } });
     const user = await server.gql<{ user: { id: string } | null }>(`{ user(id: "music-7") { id } }`);
     expect(user.data!.user).toEqual({ id: 'music-7' });
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf, firstProblem } from '../support/problems.js';
 import { collect, startTestServer, type TestServer } from '../support/test-server.js';
 
 /**
@@ -7,7 +8,6 @@ import { collect, startTestServer, type TestServer } from '../support/test-serve
  */
 describe('input hygiene', () => {
   let server: TestServer;
-  const codeOf = (res: { errors?: Array<{ extensions?: { code?: string } }> }) => res.errors?.[0]?.extensions?.code;
   const snapshot = async () => ({
     users: await server.app.services.users.count(),
     interactions: (await server.gql<{ user: { interactions: unknown[] } }>(`{ user(id: "ok-1") { interactions(first: 100) { kind } } }`)).data!.user
@@ -28,13 +28,13 @@ describe('input hygiene', () => {
   async function rejected(query: string, variables?: Record<string, unknown>, message?: RegExp) {
     const before = await snapshot();
     const res = await server.gql(query, variables);
-    expect(codeOf(res), JSON.stringify(res.errors)).toBe('BAD_USER_INPUT');
-    if (message) expect(res.errors![0]!.message).toMatch(message);
+    expect(codeOf(res), JSON.stringify(res)).toBe('BAD_USER_INPUT');
+    if (message) expect(firstProblem(res)!.message).toMatch(message);
     expect(await snapshot()).toEqual(before);
     return res;
   }
-  const upsertUsers = `mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count } }`;
-  const upsertItems = `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`;
+  const upsertUsers = `mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count userErrors { field code message } } }`;
+  const upsertItems = `mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count userErrors { field code message } } }`;
   const record = `mutation($rows: [InteractionInput!]!) { recordInteractions(interactions: $rows) }`;
 
   describe('deeply nested attributes', () => {

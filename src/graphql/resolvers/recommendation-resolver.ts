@@ -11,13 +11,13 @@ const DESCRIPTION =
 /** The arguments shared by Query.recommendations and User.recommendations. */
 @ArgsType()
 class RecommendationArgs {
-  @Field(() => Int, { defaultValue: 10 })
+  @Field(() => Int, { defaultValue: 10, description: 'How many, 1 to MAX_RESULT_LIMIT (default 100). A ranked top-N list, so no cursor.' })
   limit!: number;
 
-  @Field(() => RecommendationStrategyEnum, { defaultValue: RecommendationStrategyEnum.BLENDED })
+  @Field(() => RecommendationStrategyEnum, { defaultValue: RecommendationStrategyEnum.BLENDED, description: 'How to find them.' })
   strategy!: RecommendationStrategyEnum;
 
-  @Field(() => ItemFilterInputType, { nullable: true })
+  @Field(() => ItemFilterInputType, { nullable: true, description: 'Restrict the candidate items; every item when left out.' })
   filter?: ItemFilterInputType | null;
 
   @Field(() => Boolean, { defaultValue: false, description: 'Also recommend items the user already engaged with.' })
@@ -26,7 +26,7 @@ class RecommendationArgs {
 
 @ArgsType()
 class UserRecommendationArgs extends RecommendationArgs {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The user to recommend for; an unknown id is NOT_FOUND.' })
   userId!: string;
 }
 

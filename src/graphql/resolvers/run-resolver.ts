@@ -8,6 +8,13 @@ import { ReclusterInputType } from '../types/inputs.js';
 import { ClusteringAlgorithmEnum } from '../types/enums.js';
 import { SegmentationRunType, SegmentType } from '../types/objects.js';
 import { AttributeConditionType, ClusteringMetricsType, KRangeType, KScoreType, RunStabilityType } from '../types/segmentation.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { loadersOf } from '../loaders.js';
+import { toGlobalId } from '../node-id.js';
+import { mutationPayload } from '../payloads/user-errors.js';
+import { SegmentationRunConnectionType } from '../types/connections.js';
+import { SegmentationRunPayloadType } from '../types/payloads.js';
+import { AFTER_DESCRIPTION, FIRST_DESCRIPTION, toConnection } from './connection.js';
 import { finite } from './finite.js';
 
 interface SubscriptionContext extends GraphQLContext {
@@ -37,46 +44,105 @@ async function* followRun(context: SubscriptionContext, runId: string | null): A
   }
 }
 
+/** The service's request from the GraphQL input (absent fields take the service's defaults). */
+function reclusterRequest(input: ReclusterInputType | null) {
+  return {
+    k: input?.k,
+    kRange: input?.kRange,
+    algorithm: input?.algorithm,
+    filter: input?.filter,
+    subsegments: input?.subsegments,
+    seed: input?.seed,
+  };
+}
+
 @Resolver(() => SegmentationRunType)
 export class RunResolver {
-  @Mutation(() => SegmentationRunType, {
+  @Mutation(() => SegmentationRunPayloadType, {
+    nullable: true,
     description:
-      'Starts a segmentation run in the background and returns it at once (QUEUED). Follow it with segmentationRunUpdated. ' +
-      'One run at a time: while one is queued or running this fails with CONFLICT.',
+      'Starts a segmentation run in the background and returns it at once (QUEUED); follow it with segmentationRunUpdated. ' +
+      'When it succeeds its segments become the active ones. One run at a time: while one is queued or running, userErrors has CONFLICT.',
   })
-  recluster(@Arg('input', () => ReclusterInputType, { nullable: true }) input: ReclusterInputType | null, @Ctx() { services }: GraphQLContext) {
-    return services.segmentation.recluster({
-      k: input?.k,
-      kRange: input?.kRange,
-      algorithm: input?.algorithm,
-      filter: input?.filter,
-      subsegments: input?.subsegments,
-      seed: input?.seed,
-    });
+  startSegmentationRun(
+    @Arg('input', () => ReclusterInputType, { nullable: true, description: 'How to cluster; defaults for everything when left out.' })
+    input: ReclusterInputType | null,
+    @Ctx() { services }: GraphQLContext,
+  ) {
+    return mutationPayload('input', async () => ({ run: await services.segmentation.recluster(reclusterRequest(input)) }), { run: null });
+  }
+
+  @Mutation(() => SegmentationRunPayloadType, {
+    nullable: true,
+    description:
+      'Cancels a queued or running run (it ends CANCELLED); the previous segments keep answering. ' +
+      'An unknown id gives NOT_FOUND, an ended run CONFLICT, in userErrors.',
+  })
+  cancelSegmentationRun(@Arg('id', () => ID, { description: 'The run to cancel.' }) id: string, @Ctx() { services }: GraphQLContext) {
+    return mutationPayload('id', async () => ({ run: await services.segmentation.cancel(id) }), { run: null });
   }
 
   @Mutation(() => SegmentationRunType, {
-    description: 'Cancels a queued or running run (CANCELLED); the previous segments keep answering. Ended runs give CONFLICT.',
+    nullable: true,
+    description: 'Starts a segmentation run (QUEUED). Input problems and CONFLICT are top-level errors.',
+    deprecationReason: 'Use startSegmentationRun, which reports input problems and conflicts as userErrors.',
   })
-  cancelRun(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext) {
+  recluster(
+    @Arg('input', () => ReclusterInputType, { nullable: true, description: 'How to cluster; defaults for everything when left out.' })
+    input: ReclusterInputType | null,
+    @Ctx() { services }: GraphQLContext,
+  ) {
+    return services.segmentation.recluster(reclusterRequest(input));
+  }
+
+  @Mutation(() => SegmentationRunType, {
+    nullable: true,
+    description: 'Cancels a queued or running run. Unknown ids (NOT_FOUND) and ended runs (CONFLICT) are top-level errors.',
+    deprecationReason: 'Use cancelSegmentationRun, which reports NOT_FOUND and CONFLICT as userErrors.',
+  })
+  cancelRun(@Arg('id', () => ID, { description: 'The run to cancel.' }) id: string, @Ctx() { services }: GraphQLContext) {
     return services.segmentation.cancel(id);
   }
 
   @Query(() => SegmentationRunType, { nullable: true, description: 'A run by id; null when unknown.' })
-  segmentationRun(@Arg('id', () => ID) id: string, @Ctx() { services }: GraphQLContext) {
-    return services.segmentation.getRun(id);
+  segmentationRun(@Arg('id', () => ID, { description: 'The run\'s id (not the global nodeId).' }) id: string, @Ctx() context: GraphQLContext) {
+    return loadersOf(context).runs.load(id);
   }
 
-  @Query(() => [SegmentationRunType], { description: 'Runs, newest first.' })
-  segmentationRuns(@Arg('first', () => Int, { defaultValue: 20 }) first: number, @Ctx() { services }: GraphQLContext) {
+  @Query(() => [SegmentationRunType], {
+    description: 'The most recent runs, newest first.',
+    deprecationReason: 'Use segmentationRunsConnection, which pages with cursors and gives totalCount.',
+  })
+  segmentationRuns(
+    @Arg('first', () => Int, { defaultValue: 20, description: 'How many, 1 to MAX_RESULT_LIMIT (default 100).' }) first: number,
+    @Ctx() { services }: GraphQLContext,
+  ) {
     validateLimit(first, 'first', services.limits);
     return services.segmentation.listRuns(first);
+  }
+
+  @Query(() => SegmentationRunConnectionType, { description: 'Every run, newest first, paged with first/after.' })
+  segmentationRunsConnection(
+    @Arg('first', () => Int, { defaultValue: 20, description: FIRST_DESCRIPTION }) first: number,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) after: string | null,
+    @Ctx() { services }: GraphQLContext,
+  ) {
+    validateLimit(first, 'first', services.limits);
+    const afterId = after == null ? null : decodeCursor('runs', after, (v): v is string => typeof v === 'string');
+    const { runs, totalCount } = services.segmentation.pageRuns(first + 1, afterId);
+    const edges = runs.slice(0, first).map((run) => ({ node: run, cursor: encodeCursor('runs', run.id) }));
+    return toConnection(edges, { hasNextPage: runs.length > first, after, totalCount });
   }
 
   @Query(() => SegmentationRunType, { nullable: true, description: 'The run whose segments answer queries now.' })
   activeSegmentationRun(@Ctx() { services }: GraphQLContext) {
     const id = services.segmentation.activeRunId();
     return id ? services.segmentation.getRun(id) : null;
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global id (Node): fetch the run again with node(id:).' })
+  nodeId(@Root() run: SegmentationRun) {
+    return toGlobalId('SegmentationRun', run.id);
   }
 
   @FieldResolver(() => [SegmentType], { description: 'The run\'s top-level segments (empty until it succeeds), largest first.' })
@@ -94,12 +160,12 @@ export class RunResolver {
     return run.request.seed;
   }
 
-  @FieldResolver(() => ClusteringAlgorithmEnum)
+  @FieldResolver(() => ClusteringAlgorithmEnum, { description: 'The clustering algorithm used.' })
   algorithm(@Root() run: SegmentationRun) {
     return run.request.algorithm;
   }
 
-  @FieldResolver(() => KRangeType, { nullable: true })
+  @FieldResolver(() => KRangeType, { nullable: true, description: 'The range k was chosen from; null when a fixed k was used.' })
   kRange(@Root() run: SegmentationRun) {
     return run.request.kRange;
   }
@@ -151,7 +217,10 @@ export class RunResolver {
       'Without: updates of every run.',
     subscribe: ({ args, context }) => followRun(context as SubscriptionContext, (args.runId as string | null | undefined) ?? null),
   })
-  segmentationRunUpdated(@Root() run: SegmentationRun, @Arg('runId', () => ID, { nullable: true }) _runId: string | null) {
+  segmentationRunUpdated(
+    @Root() run: SegmentationRun,
+    @Arg('runId', () => ID, { nullable: true, description: 'Follow this run only; every run\'s updates when left out.' }) _runId: string | null,
+  ) {
     return run;
   }
 

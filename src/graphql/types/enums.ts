@@ -8,7 +8,17 @@ export enum InteractionKindEnum {
   RATING = 'RATING',
   PURCHASE = 'PURCHASE',
 }
-registerEnumType(InteractionKindEnum, { name: 'InteractionKind', description: 'What a user did with an item.' });
+registerEnumType(InteractionKindEnum, {
+  name: 'InteractionKind',
+  description: 'What a user did with an item. Each kind weighs differently in profiles and recommendations (INTERACTION_WEIGHTS).',
+  valuesConfig: {
+    VIEW: { description: 'Saw the item; value optional (0 to 1,000,000, e.g. seconds watched).' },
+    CLICK: { description: 'Clicked or opened it; value optional (0 to 1,000,000).' },
+    LIKE: { description: 'Liked or saved it; value optional (0 to 1,000,000).' },
+    RATING: { description: 'Rated it; value required, 0 to 5 (2 or less counts as a dislike).' },
+    PURCHASE: { description: 'Bought it; value optional (0 to 1,000,000,000: quantity or amount).' },
+  },
+});
 
 export enum RunStatusEnum {
   QUEUED = 'QUEUED',
@@ -17,7 +27,17 @@ export enum RunStatusEnum {
   FAILED = 'FAILED',
   CANCELLED = 'CANCELLED',
 }
-registerEnumType(RunStatusEnum, { name: 'RunStatus', description: 'Lifecycle of a segmentation run.' });
+registerEnumType(RunStatusEnum, {
+  name: 'RunStatus',
+  description: 'Lifecycle of a segmentation run: QUEUED, RUNNING, then one of SUCCEEDED, FAILED or CANCELLED.',
+  valuesConfig: {
+    QUEUED: { description: 'Accepted, not started yet.' },
+    RUNNING: { description: 'Clustering; see phase and progress.' },
+    SUCCEEDED: { description: 'Done; its segments are now the active ones.' },
+    FAILED: { description: 'Stopped by an error (see error); the previous segments keep answering.' },
+    CANCELLED: { description: 'Stopped by a cancel (or a shutdown); the previous segments keep answering.' },
+  },
+});
 
 export enum RunPhaseEnum {
   QUEUED = 'queued',
@@ -30,6 +50,14 @@ export enum RunPhaseEnum {
 registerEnumType(RunPhaseEnum, {
   name: 'RunPhase',
   description: 'What a run is doing: scrolling vectors out of the store, clustering, describing segments, writing them back.',
+  valuesConfig: {
+    QUEUED: { description: 'Waiting to start.' },
+    SCROLLING: { description: 'Reading user vectors out of the store.' },
+    CLUSTERING: { description: 'Running k-means (for every k of kRange in turn).' },
+    DESCRIBING: { description: 'Computing keywords, traits, top items and metrics of the segments.' },
+    WRITING: { description: 'Writing segments and memberships.' },
+    DONE: { description: 'Ended (whatever the status).' },
+  },
 });
 
 export enum ClusteringAlgorithmEnum {
@@ -38,9 +66,9 @@ export enum ClusteringAlgorithmEnum {
 }
 registerEnumType(ClusteringAlgorithmEnum, {
   name: 'ClusteringAlgorithm',
-  description: 'KMEANS: the project\'s fast k-means (k-means++ seeding, Elkan bounds). KMEANS_REFERENCE: ml-kmeans, slower, for comparison.',
+  description: 'KMEANS: the project\'s fast k-means (k-means++ seeding, Hamerly\'s bounds). KMEANS_REFERENCE: ml-kmeans, slower, for comparison.',
   valuesConfig: {
-    KMEANS: { description: 'Fast k-means (default).' },
+    KMEANS: { description: 'Fast exact k-means: k-means++ seeding, Hamerly\'s bounds (default).' },
     KMEANS_REFERENCE: { description: 'The ml-kmeans reference implementation (much slower on large populations).' },
   },
 });
@@ -51,5 +79,9 @@ export enum EmbeddingWarningCodeEnum {
 }
 registerEnumType(EmbeddingWarningCodeEnum, {
   name: 'EmbeddingWarningCode',
-  description: 'NOTHING_REPRESENTED: the model represents none of the text (coverage 0). LOW_COVERAGE: less than half of it.',
+  description: 'Why a written row got a coverage warning.',
+  valuesConfig: {
+    NOTHING_REPRESENTED: { description: 'The model represents none of the text (coverage 0): kept out of segments and similarity unless behaviour places the user.' },
+    LOW_COVERAGE: { description: 'The model represents less than half of the text (coverage below 0.5).' },
+  },
 });

@@ -10,8 +10,13 @@ export enum RecommendationStrategyEnum {
 }
 registerEnumType(RecommendationStrategyEnum, {
   name: 'RecommendationStrategy',
+  description: 'How recommendations are found.',
   valuesConfig: {
-    BLENDED: { description: 'Weighted reciprocal rank fusion of the other strategies (RECOMMEND_BLEND_WEIGHTS).' },
+    BLENDED: {
+      description:
+        'The other strategies fused with weights (RECOMMEND_BLEND_WEIGHTS): by default CombSUM of scores normalised by each list\'s best ' +
+        '(RECOMMEND_BLEND_METHOD=SCORE); reciprocal rank fusion with RECOMMEND_BLEND_METHOD=RANK. The default strategy.',
+    },
     SEGMENT_POPULAR: { description: 'What the user\'s segment engages with, beyond overall popularity.' },
     SIMILAR_USERS: { description: 'User-based collaborative filtering over neighbours found by vector search.' },
     CONTENT: { description: 'Items near what the user liked (and away from what they disliked); near their profile when they liked nothing yet.' },
@@ -19,7 +24,7 @@ registerEnumType(RecommendationStrategyEnum, {
   },
 });
 
-@InputType('ItemFilter')
+@InputType('ItemFilter', { description: 'Which items recommendations may contain (at most 100 tags and 1,000 excluded ids).' })
 export class ItemFilterInputType {
   @Field(() => [String], { nullable: true, description: 'Only items with at least one of these tags.' })
   tags?: string[] | null;
@@ -28,9 +33,9 @@ export class ItemFilterInputType {
   excludeIds?: string[] | null;
 }
 
-@ObjectType('Recommendation')
+@ObjectType('Recommendation', { description: 'An item recommended to a user, with why.' })
 export class RecommendationType {
-  @Field(() => ItemType)
+  @Field(() => ItemType, { description: 'The recommended item.' })
   item!: ItemType;
 
   @Field(() => Float, { description: 'Higher is better; comparable within one answer only.' })
