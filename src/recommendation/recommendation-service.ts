@@ -65,6 +65,8 @@ interface Candidate {
   score: number;
   strategy: Strategy;
   reason: (items: Map<string, Item>) => string;
+  /** An item the reason names (fetched with the candidates). */
+  related?: string;
 }
 
 /** Likes and purchases kept as positive examples for CONTENT (strongest first). */
@@ -222,7 +224,7 @@ export class RecommendationService {
       // The reason shown is the one of the strategy that contributed most.
       const [best] = [...f.contributions].sort((a, b) => b[1] - a[1])[0]!;
       const source = byStrategy.get(best as Exclude<Strategy, 'BLENDED'>)!.get(f.itemId)!;
-      return { itemId: f.itemId, score: f.score, strategy: source.strategy, reason: source.reason };
+      return { itemId: f.itemId, score: f.score, strategy: source.strategy, reason: source.reason, ...(source.related ? { related: source.related } : {}) };
     });
   }
 
@@ -279,7 +281,8 @@ export class RecommendationService {
       itemId: s.itemId,
       score: s.score,
       strategy: 'COLLABORATIVE' as const,
-      reason: (items) => {
+      related: s.because,
+      reason: (items: Map<string, Item>) => {
         const because = items.get(s.because);
         return collaborativeReason(
           because ? { title: because.title, how: howEngaged(context.engagement, s.because), contribution: s.contribution, score: s.score } : null,
@@ -306,13 +309,14 @@ export class RecommendationService {
         .filter((h) => !context.exclude.has(h.id) && Number.isFinite(h.score))
         .map((h) => ({ itemId: h.id, score: h.score, strategy: 'CONTENT' as const, reason: () => 'close to what you wrote about yourself' }));
     }
-    const merged = new Map<string, { co: number; text: number; reasonCo: () => (items: Map<string, Item>) => string; reasonText: () => string }>();
+    const merged = new Map<string, { co: number; text: number; because?: string; reasonCo: () => (items: Map<string, Item>) => string; reasonText: () => string }>();
     const co = context.model ? context.model.coEngaged(new Map(liked)).filter((c) => !context.exclude.has(c.itemId)).slice(0, limit) : [];
     const coTop = co[0]?.score ?? 0;
     for (const c of co) {
       merged.set(c.itemId, {
         co: coTop > 0 ? c.score / coTop : 0,
         text: 0,
+        because: c.because,
         reasonCo: () => (items) => {
           const because = items.get(c.because);
           return coEngagementReason(because ? { title: because.title, how: howEngaged(context.engagement, c.because), similarity: c.similarity } : null);
@@ -351,7 +355,7 @@ export class RecommendationService {
       const text = textWeight * e.text;
       // The reason is the one of the representation that contributed more to this item's score.
       const reason = e.co >= text ? e.reasonCo() : ((t: string) => () => t)(e.reasonText());
-      out.push({ itemId, score: e.co + text, strategy: 'CONTENT', reason });
+      out.push({ itemId, score: e.co + text, strategy: 'CONTENT', reason, ...(e.co >= text && e.because ? { related: e.because } : {}) });
     }
     return out.sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1));
   }
@@ -375,7 +379,7 @@ export class RecommendationService {
     const excluded = new Set(filter.excludeIds ?? []);
     for (let start = 0; start < candidates.length && out.length < limit; start += 200) {
       const chunk = candidates.slice(start, start + 200).filter((c) => !excluded.has(c.itemId));
-      const items = await this.itemsById(chunk.map((c) => c.itemId));
+      const items = await this.itemsById([...new Set(chunk.flatMap((c) => (c.related ? [c.itemId, c.related] : [c.itemId])))]);
       for (const c of chunk) {
         const item = items.get(c.itemId);
         if (!item || (tags && !item.tags.some((t) => tags.has(t)))) continue;
