@@ -89,8 +89,20 @@ export const configSchema = z.object({
   LANCEDB_EF: positiveInt(0, 100_000).default(0),
   RECOMMEND_BLEND_WEIGHTS: z
     .string()
-    .default('SIMILAR_USERS=1,SEGMENT_POPULAR=0.05,CONTENT=0.02,POPULAR=0')
-    .transform(weightList(['SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'], 'STRATEGY', { allowNegative: false })),
+    .default('COLLABORATIVE=1,SIMILAR_USERS=0,SEGMENT_POPULAR=0.05,CONTENT=0.05,POPULAR=0')
+    .transform(weightList(['COLLABORATIVE', 'SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'], 'STRATEGY', { allowNegative: false })),
+  // Recommendations: sparse users, CONTENT's blend and the collaborative model (src/recommendation/collaborative-model.ts).
+  RECOMMEND_SPARSE_USER_POPULAR_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.5),
+  RECOMMEND_SPARSE_HISTORY: positiveInt(1, 100_000).default(10),
+  RECOMMEND_CONTENT_TEXT_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.3),
+  COLLABORATIVE_EASE_MAX_ITEMS: positiveInt(0, 20_000).default(3000),
+  COLLABORATIVE_EASE_LAMBDA: z.coerce.number({ message: 'expected a number' }).positive().max(1e9).default(300),
+  COLLABORATIVE_NEIGHBOURS: positiveInt(1, 10_000).default(100),
+  COLLABORATIVE_RP3_ALPHA: z.coerce.number({ message: 'expected a number' }).min(0).max(5).default(1),
+  COLLABORATIVE_RP3_BETA: z.coerce.number({ message: 'expected a number' }).min(0).max(2).default(0.5),
+  COLLABORATIVE_CONTENT_NEIGHBOURS: positiveInt(1, 10_000).default(50),
+  COLLABORATIVE_REBUILD_SHARE: z.coerce.number({ message: 'expected a number' }).min(0).max(10).default(0.05),
+  COLLABORATIVE_REBUILD_DELAY_MS: positiveInt(0, 3_600_000).default(2000),
   // Limits on what one request may ask for (README "Limits"); checked before anything executes.
   MAX_QUERY_DEPTH: positiveInt(1, 1000).default(12),
   MAX_QUERY_ALIASES: positiveInt(0, 10_000).default(30),

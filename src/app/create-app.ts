@@ -74,6 +74,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   let http: RunningHttpServer | null = null;
   let segmentation: SegmentationService | null = null;
   let refresher: ProfileRefresher | null = null;
+  let closeRecommendations: () => void = () => undefined;
   // Before anything is created in DATA_DIR: private modes, then one process per DATA_DIR (fails fast).
   restrictFileModes();
   preparePrivateDataDir(config.DATA_DIR, logger);
@@ -82,6 +83,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const closeAll = async () => {
     await segmentation?.stop();
     await refresher?.stop();
+    closeRecommendations();
     await http?.close().catch((e: unknown) => logger.warn({ err: e }, 'closing the HTTP server failed'));
     await embedder?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
@@ -232,8 +234,21 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       blendDepth: 100,
       blendMethod: config.RECOMMEND_BLEND_METHOD,
       blendRankConstant: config.RECOMMEND_BLEND_RANK_CONSTANT,
-      indexMaxAgeMs: 5000,
-    });
+      sparseUserPopularWeight: config.RECOMMEND_SPARSE_USER_POPULAR_WEIGHT,
+      sparseHistory: config.RECOMMEND_SPARSE_HISTORY,
+      contentTextWeight: config.RECOMMEND_CONTENT_TEXT_WEIGHT,
+      collaborative: {
+        easeMaxItems: config.COLLABORATIVE_EASE_MAX_ITEMS,
+        easeLambda: config.COLLABORATIVE_EASE_LAMBDA,
+        graphNeighbours: config.COLLABORATIVE_NEIGHBOURS,
+        rp3Alpha: config.COLLABORATIVE_RP3_ALPHA,
+        rp3Beta: config.COLLABORATIVE_RP3_BETA,
+        contentNeighbours: config.COLLABORATIVE_CONTENT_NEIGHBOURS,
+        rebuildShare: config.COLLABORATIVE_REBUILD_SHARE,
+        rebuildDelayMs: config.COLLABORATIVE_REBUILD_DELAY_MS,
+      },
+    }, (error) => logger.error({ err: error }, 'collaborative model build failed; serving without it'));
+    closeRecommendations = () => recommendations.close();
     const segmentNames = new SegmentNaming(requestStore, segmentRepository);
     const ready: Services = { users, items, interactions, segmentation: segmenter, segments: segmentRepository, memberships, segmentSearch, segmentNames, recommendations, erasure, limits };
 

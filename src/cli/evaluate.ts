@@ -23,6 +23,7 @@ import { formatDuration, PhaseProgress } from '../evaluation/progress.js';
 import { buildSplitEvaluationSet, evaluateRecommender, type EvaluationRow, type EvaluationSet } from '../evaluation/protocol.js';
 import { formatTable } from '../evaluation/report.js';
 import type { Strategy } from '../recommendation/recommendation.js';
+import type { BlendSettings } from '../recommendation/recommendation-service.js';
 import type { SegmentationRun } from '../segmentation/run.js';
 
 interface BaselineSpec {
@@ -66,10 +67,29 @@ const SERVICE: ServiceSpec[] = [
   { id: 'SEGMENT_POPULAR', kind: 'service', name: 'SEGMENT_POPULAR', strategy: 'SEGMENT_POPULAR', useSegments: true },
   { id: 'SIMILAR_USERS', kind: 'service', name: 'SIMILAR_USERS', strategy: 'SIMILAR_USERS', useSegments: true },
   { id: 'CONTENT', kind: 'service', name: 'CONTENT', strategy: 'CONTENT', useSegments: true },
+  { id: 'COLLABORATIVE', kind: 'service', name: 'COLLABORATIVE', strategy: 'COLLABORATIVE', useSegments: true },
   { id: 'BLENDED', kind: 'service', name: 'BLENDED', strategy: 'BLENDED', useSegments: true },
   { id: 'BLENDED_NO_SEGMENTS', kind: 'service', name: 'BLENDED without segments', strategy: 'BLENDED', useSegments: false },
 ];
 const ALL = [...BASELINES, ...SERVICE];
+
+/**
+ * The service's blend settings tried on validation (the same budget as every baseline); BLENDED
+ * with and without segments each keep the best of them for the test run.
+ */
+const BLEND_GRID: Array<{ name: string; settings: BlendSettings }> = [
+  [0, 0, 0],
+  [0.01, 0, 0.1],
+  [0.02, 0.02, 0.25],
+  [0.05, 0.05, 0.5],
+  [0.05, 0.02, 1],
+].map(([segment, content, sparse]) => ({
+  name: `segment/popular ${segment}, content ${content}, sparse users ${sparse}`,
+  settings: {
+    blendWeights: { COLLABORATIVE: 1, SIMILAR_USERS: 0, SEGMENT_POPULAR: segment!, CONTENT: content!, POPULAR: 0 },
+    sparseUserPopularWeight: sparse!,
+  },
+}));
 
 const USAGE = `usage: npm run eval -- [--dataset DIR] [--split ua|random|temporal|coldstart] [--out FILE]
                      [--k N | --k-min A --k-max B] [--seed N] [--users N] [--validation-users N]
@@ -91,6 +111,7 @@ const USAGE = `usage: npm run eval -- [--dataset DIR] [--split ua|random|tempora
   --strategies LIST comma-separated, any of: ${ALL.map((s) => s.id).join(', ')}
                     (default: all). Baselines only: the service is not started.
   --top N           length of the evaluated lists (default 10)
+  --no-service-tuning  skip tuning the service's blend on validation (quick runs; defaults are used)
   -h, --help        this text
 
 environment: the service's configuration variables apply to the service under test (README,
@@ -124,6 +145,7 @@ const values = parseCliArgs(
     users: { type: 'string' },
     strategies: { type: 'string' },
     top: { type: 'string' },
+    'no-service-tuning': { type: 'boolean' },
   },
   USAGE,
 );
@@ -208,12 +230,25 @@ interface ServiceReport {
   };
 }
 
+interface ServiceTuning {
+  /** Per BLENDED variant (with / without segments): every setting tried on validation, and the chosen one. */
+  variants: Array<{ variant: string; tried: Array<{ name: string; ndcg: number }>; chosen: string }>;
+}
+
+/**
+ * Runs the service on `train` and evaluates `set`. With `tune`, the set is the validation set:
+ * only BLENDED (with and without segments) is evaluated, once per BLEND_GRID entry, and the
+ * best entry per variant is returned; otherwise every selected strategy is evaluated once, with
+ * the settings `chosen` on validation.
+ */
 async function runService(
   data: MovieLensData,
   train: MovieLensRating[],
   set: EvaluationSet,
   progress: PhaseProgress,
   rows: EvaluationRow[],
+  mode: { tune: true } | { tune: false; chosen: Map<boolean, BlendSettings> },
+  tuning: ServiceTuning = { variants: [] },
 ): Promise<ServiceReport> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'segmentql-eval-'));
   let app: App | null = null;
@@ -239,7 +274,7 @@ async function runService(
         MAX_BATCH_SIZE: String(maxBatch),
         MAX_RESULT_LIMIT: '2000',
         // Tuning knobs pass through from the environment (e.g. RECOMMEND_NEIGHBOURS=80 npm run eval).
-        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => /^(RECOMMEND_|PROFILE_|INTERACTION_WEIGHTS)/.test(key))),
+        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => /^(RECOMMEND_|PROFILE_|INTERACTION_WEIGHTS|COLLABORATIVE_)/.test(key))),
       }),
     );
     progress.end(`ready, data in ${dataDir}`);
@@ -291,7 +326,12 @@ async function runService(
       `k = ${run.k}, silhouette ${run.metrics?.silhouette.toFixed(3) ?? 'n/a'}, sizes ${segments.map((s) => s.size).join('/')}`,
     );
 
-    for (const spec of serviceStrategies) {
+    progress.start('building the collaborative model');
+    await recommender.refreshModel();
+    const model = recommender.modelInfo();
+    progress.end(model ? `${model.method}, ${model.items} items` : 'none');
+
+    const evaluateSpec = async (spec: ServiceSpec, name: string) => {
       const recommend = async (userId: string, k: number) => {
         await checkpoint();
         const recommendations = await recommender.recommend(userId, { limit: k, strategy: spec.strategy, useSegments: spec.useSegments });
@@ -299,7 +339,24 @@ async function runService(
       };
       // One untimed call first, so building derived indexes is not charged to the first user.
       await recommend(set.users[0]!, top).catch(() => undefined);
-      rows.push(await evaluateWithProgress(spec.name, 'service', recommend, set, progress));
+      return evaluateWithProgress(name, 'service', recommend, set, progress);
+    };
+    if (mode.tune) {
+      for (const spec of serviceStrategies.filter((s) => s.strategy === 'BLENDED')) {
+        const tried: Array<{ name: string; ndcg: number }> = [];
+        for (const candidate of BLEND_GRID) {
+          recommender.tuneBlend(candidate.settings);
+          tried.push({ name: candidate.name, ndcg: (await evaluateSpec(spec, `${spec.name} [validation: ${candidate.name}]`)).ndcg });
+        }
+        const best = tried.reduce((a, b) => (b.ndcg > a.ndcg ? b : a));
+        tuning.variants.push({ variant: spec.name, tried, chosen: best.name });
+      }
+    } else {
+      for (const spec of serviceStrategies) {
+        const chosen = mode.chosen.get(spec.useSegments);
+        if (chosen) recommender.tuneBlend(chosen);
+        rows.push(await evaluateSpec(spec, spec.name));
+      }
     }
     return {
       dataDir,
@@ -392,7 +449,24 @@ async function main(): Promise<void> {
 
   const rows: EvaluationRow[] = [];
   const tuning = await tunedBaselines(data, split, set, progress, rows);
-  const service = serviceStrategies.length > 0 ? await runService(data, split.train, set, progress, rows) : null;
+  // The service's blend is tuned like the baselines: on the validation split carved from the training part.
+  const serviceTuning: ServiceTuning = { variants: [] };
+  const chosen = new Map<boolean, BlendSettings>();
+  if (serviceStrategies.some((s) => s.strategy === 'BLENDED') && !values['no-service-tuning']) {
+    const validation = validationSplit(split.train, protocol, seed);
+    const validationSet = buildSplitEvaluationSet(validation.train, validation.test, data.items.map((i) => i.id), {
+      scored: validation.scored,
+      maxUsers: validationUsers,
+      sampleSeed: seed,
+    });
+    await runService(data, validation.train, validationSet, progress, [], { tune: true }, serviceTuning);
+    for (const v of serviceTuning.variants) {
+      const settings = BLEND_GRID.find((g) => g.name === v.chosen)!.settings;
+      chosen.set(v.variant === 'BLENDED', settings);
+      progress.note(`tuned on validation: ${v.variant} → ${v.chosen}`);
+    }
+  }
+  const service = serviceStrategies.length > 0 ? await runService(data, split.train, set, progress, rows, { tune: false, chosen }) : null;
 
   // Paired bootstrap intervals for the differences the README claims.
   const byName = new Map(rows.map((r) => [r.name, r]));
@@ -416,6 +490,7 @@ async function main(): Promise<void> {
       `${split.scored ? ' (cold users only)' : ''}; top ${top} of the items not in their training history\n`,
   );
   for (const t of tuning) if (t.validation.length > 0) process.stdout.write(`tuned on validation: ${t.id} → ${t.chosen}\n`);
+  for (const v of serviceTuning.variants) process.stdout.write(`tuned on validation: ${v.variant} → ${v.chosen}\n`);
   if (service) {
     process.stdout.write(
       `service: ingest ${formatDuration(service.ingestMs.total)}, recluster ${formatDuration(service.recluster.ms)} (k = ${service.recluster.k})\n`,
@@ -452,6 +527,7 @@ async function main(): Promise<void> {
       averaging: 'macro (every user weighs the same); MAP@k divides by min(k, relevant items); coverage = distinct items recommended / catalogue',
     },
     tuning,
+    serviceTuning,
     intervals,
     timings: { loadMs, ...(service ? { ingestMs: service.ingestMs, reclusterMs: service.recluster.ms } : {}) },
     segmentation: service?.recluster ?? null,

@@ -7,6 +7,7 @@
  */
 import { Random } from '../clustering/random.js';
 import { compareIds } from './movielens.js';
+import { easeWeights } from '../recommendation/ease.js';
 import { ItemGraph, type ItemGraphOptions } from '../recommendation/item-graph.js';
 
 export interface Rating {
@@ -228,16 +229,8 @@ export class EaseRanker implements Ranker {
     this.itemIds = [...new Set([...this.histories.values()].flatMap((h) => [...h.keys()]))].sort(compareIds);
     this.itemIds.forEach((id, i) => this.itemIndex.set(id, i));
     const m = this.itemIds.length;
-    const g = new Float64Array(m * m);
-    for (const history of this.histories.values()) {
-      const items = [...history.keys()].map((id) => this.itemIndex.get(id)!);
-      for (const i of items) for (const j of items) g[i * m + j]! += 1;
-    }
-    for (let i = 0; i < m; i++) g[i * m + i]! += options.lambda;
-    invertSymmetricPositiveDefinite(g, m);
-    // B[i][j] = −P[i][j] / P[j][j], zero diagonal.
-    const diagonal = Float64Array.from({ length: m }, (_, j) => g[j * m + j]!);
-    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) g[i * m + j] = i === j ? 0 : -g[i * m + j]! / diagonal[j]!;
+    const histories = [...this.histories.values()].map((h) => [...h.keys()].map((id) => this.itemIndex.get(id)!));
+    const g = easeWeights(histories, m, options.lambda);
     this.weights = g;
   }
 
@@ -251,23 +244,5 @@ export class EaseRanker implements Ranker {
       for (let j = 0; j < m; j++) scores[j]! += this.weights[i * m + j]!;
     }
     return topUnseen(Array.from(scores, (s, j): [string, number] => [this.itemIds[j]!, s]), new Set(history.keys()), k);
-  }
-}
-
-/** In-place Gauss-Jordan inverse of a symmetric positive-definite matrix (no pivoting needed). */
-function invertSymmetricPositiveDefinite(a: Float64Array, m: number): void {
-  for (let p = 0; p < m; p++) {
-    const pivot = a[p * m + p]!;
-    const rowP = p * m;
-    for (let j = 0; j < m; j++) a[rowP + j]! /= pivot;
-    a[rowP + p] = 1 / pivot;
-    for (let i = 0; i < m; i++) {
-      if (i === p) continue;
-      const rowI = i * m;
-      const factor = a[rowI + p]!;
-      if (factor === 0) continue;
-      for (let j = 0; j < m; j++) a[rowI + j]! -= factor * a[rowP + j]!;
-      a[rowI + p] = -factor / pivot;
-    }
   }
 }

@@ -26,8 +26,25 @@ export interface InteractionPosition {
   seq: number;
 }
 
+/**
+ * Told of every change to the log, right after it is written (removals: inside the caller's
+ * transaction), so derived in-memory indexes are updated in place instead of rebuilt.
+ */
+export interface InteractionListener {
+  appended(rows: readonly Interaction[]): void;
+  usersRemoved(userIds: readonly string[]): void;
+  itemsRemoved(itemIds: readonly string[]): void;
+  userItemsRemoved(userId: string, itemIds: readonly string[] | null): void;
+}
+
 /** Interactions are an append-only event log in SQLite. */
 export class InteractionRepository {
+  private readonly listeners: InteractionListener[] = [];
+
+  subscribe(listener: InteractionListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Bumped on every append, so caches built from interactions know when they are stale. */
   private version = 0;
 
@@ -56,6 +73,7 @@ export class InteractionRepository {
       for (const userId of new Set(interactions.map((i) => i.userId))) queue.run(userId, now);
     });
     this.version++;
+    for (const l of this.listeners) l.appended(interactions);
   }
 
   /** Up to `limit` users waiting for a profile rebuild, oldest first, with when they were queued. */
@@ -157,6 +175,7 @@ export class InteractionRepository {
       queued.run(id);
     }
     this.removed();
+    for (const l of this.listeners) l.usersRemoved(userIds);
     return removed;
   }
 
@@ -175,6 +194,7 @@ export class InteractionRepository {
     }
     this.queue([...users]);
     this.removed();
+    for (const l of this.listeners) l.itemsRemoved(itemIds);
     return [...users];
   }
 
@@ -192,6 +212,7 @@ export class InteractionRepository {
     }
     if (removed > 0) this.queue([userId]);
     this.removed();
+    for (const l of this.listeners) l.userItemsRemoved(userId, itemIds);
     return removed;
   }
 

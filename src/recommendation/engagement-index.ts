@@ -51,49 +51,142 @@ export interface UserEngagement {
   kinds: Map<string, InteractionKind>;
 }
 
+export interface EngagementRow {
+  userId: string;
+  itemId: string;
+  kind: InteractionKind;
+  value: number | null;
+}
+
+/** Everything one user's interactions with one item say, folded (maxima, so the order of rows does not matter). */
+interface ItemFacts {
+  affinity: number;
+  positive: number;
+  kind: InteractionKind | null;
+  rating: number | null;
+  disliked: boolean;
+}
+
+function emptyEngagement(): UserEngagement {
+  return { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map(), kinds: new Map() };
+}
+
 /**
- * An in-memory view of all interactions, rebuilt when they change: per user what they
- * saw, liked and disliked, and per item how many users engaged positively. Pure data;
- * built by the recommendation service from the interaction log (the serving side of a
- * Gorse-style split: the log is written by the API, this index is derived).
+ * An in-memory view of all interactions: per user what they saw, liked and disliked, and per
+ * item how many users engaged with it. Built once from the interaction log, then kept current
+ * row by row (`add`) and by erasures (`removeUsers`, `removeItems`, `removeForUser`), so no
+ * request ever rebuilds it (the serving side of a Gorse-style split: the log is written by the
+ * API, this index is derived). Every change bumps `version`, for caches derived from it.
  */
 export class EngagementIndex {
   readonly users = new Map<string, UserEngagement>();
   /** Distinct users who engaged with each item at all. */
   readonly popularity = new Map<string, number>();
+  /** Bumped on every change. */
+  version = 0;
+  private readonly facts = new Map<string, Map<string, ItemFacts>>();
+  /** Users of each item, so an item's erasure touches only them. */
+  private readonly usersOf = new Map<string, Set<string>>();
 
-  static build(rows: Iterable<{ userId: string; itemId: string; kind: InteractionKind; value: number | null }>): EngagementIndex {
+  static build(rows: Iterable<EngagementRow>): EngagementIndex {
     const index = new EngagementIndex();
-    for (const row of rows) {
-      let user = index.users.get(row.userId);
-      if (!user) {
-        user = { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map(), kinds: new Map() };
-        index.users.set(row.userId, user);
-      }
-      user.seen.add(row.itemId);
-      user.affinity.set(row.itemId, Math.max(affinityWeight(row.kind, row.value), user.affinity.get(row.itemId) ?? 0));
-      const weight = engagementWeight(row.kind, row.value);
-      if (weight > (user.positive.get(row.itemId) ?? 0)) {
-        user.positive.set(row.itemId, weight);
-        user.kinds.set(row.itemId, row.kind);
-      }
-      if (row.kind === 'RATING' && row.value !== null) {
-        user.ratings.set(row.itemId, Math.max(row.value, user.ratings.get(row.itemId) ?? -Infinity));
-        if (row.value <= 2) user.negative.add(row.itemId);
-      }
-    }
-    for (const user of index.users.values()) {
-      for (const item of user.negative) {
-        if (user.positive.has(item)) user.negative.delete(item);
-        // A dislike is no reason to recommend an item, nor to call two users alike.
-        else user.affinity.delete(item);
-      }
-      for (const item of user.seen) index.popularity.set(item, (index.popularity.get(item) ?? 0) + 1);
-    }
+    index.add(rows);
     return index;
   }
 
+  /** Folds new interactions in. */
+  add(rows: Iterable<EngagementRow>): void {
+    for (const row of rows) {
+      let facts = this.facts.get(row.userId);
+      if (!facts) {
+        this.facts.set(row.userId, (facts = new Map()));
+        this.users.set(row.userId, emptyEngagement());
+      }
+      let f = facts.get(row.itemId);
+      if (!f) {
+        facts.set(row.itemId, (f = { affinity: 0, positive: 0, kind: null, rating: null, disliked: false }));
+        let users = this.usersOf.get(row.itemId);
+        if (!users) this.usersOf.set(row.itemId, (users = new Set()));
+        users.add(row.userId);
+        this.popularity.set(row.itemId, users.size);
+      }
+      f.affinity = Math.max(f.affinity, affinityWeight(row.kind, row.value));
+      const weight = engagementWeight(row.kind, row.value);
+      if (weight > f.positive) [f.positive, f.kind] = [weight, row.kind];
+      if (row.kind === 'RATING' && row.value !== null) {
+        f.rating = Math.max(row.value, f.rating ?? -Infinity);
+        if (row.value <= 2) f.disliked = true;
+      }
+      this.derive(this.users.get(row.userId)!, row.itemId, f);
+    }
+    this.version++;
+  }
+
+  /** Erasure of users: they no longer count anywhere. */
+  removeUsers(userIds: Iterable<string>): void {
+    for (const userId of userIds) this.removeForUser(userId, null);
+  }
+
+  /** Erasure of items: no user has engaged with them any more. */
+  removeItems(itemIds: Iterable<string>): void {
+    for (const itemId of itemIds) {
+      for (const userId of this.usersOf.get(itemId) ?? []) this.forget(userId, itemId);
+      this.usersOf.delete(itemId);
+      this.popularity.delete(itemId);
+    }
+    this.version++;
+  }
+
+  /** A user's interactions with these items (all when null) are gone. */
+  removeForUser(userId: string, itemIds: Iterable<string> | null): void {
+    const facts = this.facts.get(userId);
+    if (facts) {
+      for (const itemId of itemIds === null ? [...facts.keys()] : itemIds) {
+        if (!facts.has(itemId)) continue;
+        this.forget(userId, itemId);
+        const users = this.usersOf.get(itemId);
+        users?.delete(userId);
+        if (users && users.size > 0) this.popularity.set(itemId, users.size);
+        else (this.usersOf.delete(itemId), this.popularity.delete(itemId));
+      }
+    }
+    this.version++;
+  }
+
   user(id: string): UserEngagement {
-    return this.users.get(id) ?? { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map(), kinds: new Map() };
+    return this.users.get(id) ?? emptyEngagement();
+  }
+
+  /** Drops one (user, item) pair from the user's view (not from the item's user set). */
+  private forget(userId: string, itemId: string): void {
+    const facts = this.facts.get(userId);
+    const user = this.users.get(userId);
+    if (!facts || !user) return;
+    facts.delete(itemId);
+    user.seen.delete(itemId);
+    user.affinity.delete(itemId);
+    user.positive.delete(itemId);
+    user.negative.delete(itemId);
+    user.ratings.delete(itemId);
+    user.kinds.delete(itemId);
+    if (facts.size === 0) (this.facts.delete(userId), this.users.delete(userId));
+  }
+
+  /** The user's view of one item from its folded facts. */
+  private derive(user: UserEngagement, itemId: string, f: ItemFacts): void {
+    user.seen.add(itemId);
+    if (f.positive > 0) {
+      user.positive.set(itemId, f.positive);
+      user.kinds.set(itemId, f.kind!);
+    }
+    if (f.rating !== null) user.ratings.set(itemId, f.rating);
+    // A dislike with no positive signal is no reason to recommend an item, nor to call two users alike.
+    if (f.disliked && f.positive <= 0) {
+      user.negative.add(itemId);
+      user.affinity.delete(itemId);
+    } else {
+      user.negative.delete(itemId);
+      user.affinity.set(itemId, f.affinity);
+    }
   }
 }

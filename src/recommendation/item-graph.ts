@@ -26,6 +26,11 @@ export interface ItemNeighbours {
   weights: Float32Array;
 }
 
+export interface ItemGraphParts {
+  itemIds: readonly string[];
+  rows: readonly ItemNeighbours[];
+}
+
 export class ItemGraph {
   private constructor(
     readonly itemIds: readonly string[],
@@ -108,6 +113,15 @@ export class ItemGraph {
       rows[i] = { ids: Int32Array.from(kept), weights: Float32Array.from(kept, (j) => weight[j]!) };
     }
     return new ItemGraph(itemIds, itemIndex, rows);
+  }
+
+  /** Plain data (structured-clone friendly), to hand a graph from a worker thread to the service. */
+  parts(): ItemGraphParts {
+    return { itemIds: this.itemIds, rows: this.rows };
+  }
+
+  static fromParts(parts: ItemGraphParts): ItemGraph {
+    return new ItemGraph(parts.itemIds, new Map(parts.itemIds.map((id, i) => [id, i])), parts.rows);
   }
 
   /** Neighbours of an item, strongest first (empty for an unknown item). */

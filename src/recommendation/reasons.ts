@@ -17,3 +17,27 @@ export function contentReason(nearest: { title: string; how: string; similarity:
   }
   return `close to ${nearest.title} (similarity ${nearest.similarity.toFixed(2)}), ${nearest.how}`;
 }
+
+/**
+ * "people who engaged with X also engage with this" needs the cosine of the two items'
+ * audiences (who engaged with each) to be at least this. Audience cosines are lower than text
+ * cosines: 0.2 means one in five of the smaller audience overlaps, a pattern well above chance.
+ */
+export const CO_ENGAGEMENT_REASON_MIN_SIMILARITY = 0.2;
+
+/** The reason for a CONTENT item found by co-engagement with a liked item. */
+export function coEngagementReason(nearest: { title: string; how: string; similarity: number } | null): string {
+  if (!nearest || !(nearest.similarity >= CO_ENGAGEMENT_REASON_MIN_SIMILARITY)) {
+    return 'engaged with by people who like what you like (no single item you liked explains it on its own)';
+  }
+  return `people who engaged with ${nearest.title}, ${nearest.how}, also engage with this (audience similarity ${nearest.similarity.toFixed(2)})`;
+}
+
+/** The reason for a COLLABORATIVE item: the history item that added most to its score. */
+export function collaborativeReason(because: { title: string; how: string; contribution: number; score: number } | null): string {
+  if (!because || !(because.contribution > 0)) return 'people with a history like yours engaged with it';
+  return (
+    `people who engaged with ${because.title}, ${because.how}, engaged with this ` +
+    `(it adds ${because.contribution.toFixed(3)} of the score ${because.score.toFixed(3)}, more than anything else you engaged with)`
+  );
+}

@@ -8,8 +8,10 @@ import { ITEMS, USERS } from '../store/collections.js';
 import type { Filter, VectorStore } from '../store/port.js';
 import { scrollAll } from '../store/scroll-all.js';
 import { userFromRecord } from '../users/user.js';
+import type { CollaborativeModel } from './collaborative-model.js';
+import { CollaborativeRefresher, type CollaborativeRefreshOptions } from './collaborative-refresher.js';
 import { EngagementIndex, type UserEngagement } from './engagement-index.js';
-import { contentReason } from './reasons.js';
+import { collaborativeReason, coEngagementReason, contentReason } from './reasons.js';
 import type { ItemFilter, Recommendation, RecommendOptions, Strategy } from './recommendation.js';
 import { STRATEGIES } from './recommendation.js';
 import {
@@ -42,9 +44,20 @@ export interface RecommendationOptions {
   blendMethod: 'RANK' | 'SCORE';
   /** The k of reciprocal rank fusion, weight / (k + rank): smaller k lets the top ranks count more. */
   blendRankConstant: number;
-  /** How long a derived index may serve after interactions changed, in ms. */
-  indexMaxAgeMs: number;
+  /**
+   * BLENDED for sparse users: popularity (the segment's, or overall without one) gets this
+   * extra weight × h / (h + items the user engaged with), h = sparseHistory. Someone the
+   * system barely knows leans on what their segment likes; the weight fades as history grows.
+   */
+  sparseUserPopularWeight: number;
+  sparseHistory: number;
+  /** CONTENT: weight of the text embedding's similarity next to co-engagement (1 = co-engagement's). */
+  contentTextWeight: number;
+  /** The collaborative model (EASE below an item count, sparse RP3beta above) and when it is rebuilt. */
+  collaborative: CollaborativeRefreshOptions;
 }
+
+export type BlendSettings = Partial<Pick<RecommendationOptions, 'blendWeights' | 'sparseUserPopularWeight' | 'contentTextWeight'>>;
 
 /** A candidate with its strategy and the reason a person reads. */
 interface Candidate {
@@ -52,6 +65,8 @@ interface Candidate {
   score: number;
   strategy: Strategy;
   reason: (items: Map<string, Item>) => string;
+  /** An item the reason names (fetched with the candidates). */
+  related?: string;
 }
 
 /** Likes and purchases kept as positive examples for CONTENT (strongest first). */
@@ -65,16 +80,64 @@ const MAX_EXAMPLES = 50;
  * (weighted reciprocal rank fusion of the others).
  */
 export class RecommendationService {
-  private index: { version: number; removals: number; builtAt: number; value: EngagementIndex } | null = null;
+  /** Built once from the log, then kept current by the repository's change events (never rebuilt by a request). */
+  private readonly index: EngagementIndex;
+  private readonly collaborative: CollaborativeRefresher;
   private segmentCache = new Map<string, { version: number; scores: SegmentItemScore[] }>();
 
   constructor(
     private readonly store: VectorStore,
-    private readonly interactions: InteractionRepository,
+    interactions: InteractionRepository,
     private readonly memberships: MembershipService,
     private readonly limits: InputLimits,
-    private readonly options: RecommendationOptions,
-  ) {}
+    private options: RecommendationOptions,
+    onModelError: (error: Error) => void = () => undefined,
+  ) {
+    this.index = EngagementIndex.build(interactions.scanAll());
+    this.collaborative = new CollaborativeRefresher(this.index, options.collaborative, onModelError);
+    const index = this.index;
+    const collaborative = this.collaborative;
+    interactions.subscribe({
+      appended(rows) {
+        index.add(rows);
+        collaborative.added(rows.length);
+      },
+      // An erasure takes effect at once: a deleted user never votes, a deleted item is never counted.
+      usersRemoved(ids) {
+        index.removeUsers(ids);
+        collaborative.erased();
+      },
+      itemsRemoved(ids) {
+        index.removeItems(ids);
+        collaborative.erased();
+      },
+      userItemsRemoved(userId, itemIds) {
+        index.removeForUser(userId, itemIds);
+        collaborative.erased();
+      },
+    });
+    collaborative.erased(); // the first build, in the background
+  }
+
+  /** Resolves once the collaborative model reflects every interaction recorded so far (evaluation, tests). */
+  refreshModel(): Promise<void> {
+    return this.collaborative.refresh();
+  }
+
+  /** Which collaborative model serves now (null: none yet, or dropped by an erasure until its rebuild). */
+  modelInfo(): { method: 'EASE' | 'RP3BETA'; items: number } | null {
+    const model = this.collaborative.current();
+    return model ? { method: model.method, items: model.itemCount } : null;
+  }
+
+  close(): void {
+    this.collaborative.close();
+  }
+
+  /** Replaces blend settings at run time: the offline evaluation tunes them on its validation split. */
+  tuneBlend(settings: BlendSettings): void {
+    this.options = { ...this.options, ...settings };
+  }
 
   async recommend(userId: string, options: RecommendOptions): Promise<Recommendation[]> {
     validateId(userId, 'userId');
@@ -84,11 +147,11 @@ export class RecommendationService {
     const [record] = await this.store.get(USERS, [userId], { withVector: true });
     if (!record) throw notFound(`no user with id "${userId}"`, { id: userId });
     const user = userFromRecord(record);
-    const index = this.engagementIndex();
+    const index = this.index;
     const engagement = index.user(userId);
     const exclude = new Set([...(options.includeSeen ? [] : engagement.seen), ...(filter.excludeIds ?? [])]);
     const depth = Math.max(options.limit * 3, this.options.blendDepth);
-    const context = { userId, vector: record.vector!, engagement, exclude, depth, index, segment: null as Segment | null };
+    const context = { userId, vector: record.vector!, engagement, exclude, depth, index, segment: null as Segment | null, model: this.collaborative.current() };
 
     let candidates: Candidate[];
     if (options.strategy === 'BLENDED') {
@@ -123,6 +186,8 @@ export class RecommendationService {
         return this.similarUsers(context);
       case 'CONTENT':
         return this.content(context);
+      case 'COLLABORATIVE':
+        return this.collaborativeScores(context);
     }
   }
 
@@ -131,12 +196,19 @@ export class RecommendationService {
     // Segment popularity refines global popularity: without a segment (or with segments
     // turned off) global popularity takes its weight.
     const weights = { ...this.options.blendWeights };
+    const history = context.engagement.seen.size;
+    weights.SEGMENT_POPULAR += (this.options.sparseUserPopularWeight * this.options.sparseHistory) / (this.options.sparseHistory + history);
     if (!context.segment) {
       weights.POPULAR += weights.SEGMENT_POPULAR;
       weights.SEGMENT_POPULAR = 0;
     }
+    // Until the collaborative model is (re)built, user-based neighbours stand in for it.
+    if (!context.model) {
+      weights.SIMILAR_USERS += weights.COLLABORATIVE;
+      weights.COLLABORATIVE = 0;
+    }
     const parts: Array<{ name: Exclude<Strategy, 'BLENDED'>; candidates: Candidate[] }> = [];
-    for (const name of ['SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'] as const) {
+    for (const name of ['COLLABORATIVE', 'SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'] as const) {
       if (weights[name] <= 0) continue;
       parts.push({ name, candidates: (await this.single(name, context)).slice(0, context.depth) });
     }
@@ -152,7 +224,7 @@ export class RecommendationService {
       // The reason shown is the one of the strategy that contributed most.
       const [best] = [...f.contributions].sort((a, b) => b[1] - a[1])[0]!;
       const source = byStrategy.get(best as Exclude<Strategy, 'BLENDED'>)!.get(f.itemId)!;
-      return { itemId: f.itemId, score: f.score, strategy: source.strategy, reason: source.reason };
+      return { itemId: f.itemId, score: f.score, strategy: source.strategy, reason: source.reason, ...(source.related ? { related: source.related } : {}) };
     });
   }
 
@@ -201,8 +273,33 @@ export class RecommendationService {
       .map((s) => ({ itemId: s.itemId, score: s.score, strategy: 'SIMILAR_USERS' as const, reason: () => neighbourReason(s) }));
   }
 
+  private async collaborativeScores(context: StrategyContext): Promise<Candidate[]> {
+    const model = context.model;
+    if (!model) return this.similarUsers(context); // fallback until the model is (re)built
+    const scored = model.score(context.engagement.seen, context.depth + context.exclude.size).filter((s) => !context.exclude.has(s.itemId));
+    return scored.map((s) => ({
+      itemId: s.itemId,
+      score: s.score,
+      strategy: 'COLLABORATIVE' as const,
+      related: s.because,
+      reason: (items: Map<string, Item>) => {
+        const because = items.get(s.because);
+        return collaborativeReason(
+          because ? { title: because.title, how: howEngaged(context.engagement, s.because), contribution: s.contribution, score: s.score } : null,
+        );
+      },
+    }));
+  }
+
+  /**
+   * CONTENT: items near what the user liked, by two representations blended: co-engagement
+   * (the cosine of two items' audiences, from the collaborative model) and the text embedding
+   * (Qdrant-style recommend on item vectors). Items nobody engaged with yet (cold items) and
+   * users who liked nothing yet are served by the text path alone.
+   */
   private async content(context: StrategyContext): Promise<Candidate[]> {
-    const positive = [...context.engagement.positive].sort((a, b) => b[1] - a[1]).slice(0, MAX_EXAMPLES).map(([id]) => id);
+    const liked = [...context.engagement.positive].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const positive = liked.slice(0, MAX_EXAMPLES).map(([id]) => id);
     const negative = [...context.engagement.negative].slice(0, MAX_EXAMPLES);
     const limit = Math.min(1000, context.depth + context.exclude.size);
     if (positive.length === 0) {
@@ -212,28 +309,60 @@ export class RecommendationService {
         .filter((h) => !context.exclude.has(h.id) && Number.isFinite(h.score))
         .map((h) => ({ itemId: h.id, score: h.score, strategy: 'CONTENT' as const, reason: () => 'close to what you wrote about yourself' }));
     }
-    const hits = await this.store.recommend(ITEMS, { positive, negative, limit, withVector: true });
-    const examples = await this.store.get(ITEMS, positive, { withVector: true });
-    return hits
-      .filter((h) => !context.exclude.has(h.id) && Number.isFinite(h.score))
-      .map((h) => {
-        // Name the liked item nearest to this one.
-        let nearest = examples[0];
-        let best = -Infinity;
-        for (const e of examples) {
-          const s = dot(e.vector!, h.vector!);
-          if (s > best) [best, nearest] = [s, e];
-        }
-        const reason = contentReason(
-          nearest ? { title: itemFromRecord(nearest).title, how: howEngaged(context.engagement, nearest.id), similarity: best } : null,
-        );
-        return { itemId: h.id, score: h.score, strategy: 'CONTENT' as const, reason: () => reason };
+    const merged = new Map<string, { co: number; text: number; because?: string; reasonCo: () => (items: Map<string, Item>) => string; reasonText: () => string }>();
+    const co = context.model ? context.model.coEngaged(new Map(liked)).filter((c) => !context.exclude.has(c.itemId)).slice(0, limit) : [];
+    const coTop = co[0]?.score ?? 0;
+    for (const c of co) {
+      merged.set(c.itemId, {
+        co: coTop > 0 ? c.score / coTop : 0,
+        text: 0,
+        because: c.because,
+        reasonCo: () => (items) => {
+          const because = items.get(c.because);
+          return coEngagementReason(because ? { title: because.title, how: howEngaged(context.engagement, c.because), similarity: c.similarity } : null);
+        },
+        reasonText: () => '',
       });
+    }
+    const textWeight = context.model ? this.options.contentTextWeight : 1;
+    if (textWeight > 0) {
+      const hits = (await this.store.recommend(ITEMS, { positive, negative, limit, withVector: true })).filter(
+        (h) => !context.exclude.has(h.id) && Number.isFinite(h.score),
+      );
+      const examples = await this.store.get(ITEMS, positive, { withVector: true });
+      const textTop = Math.max(...hits.map((h) => h.score), 0);
+      for (const h of hits) {
+        const reasonText = () => {
+          // Name the liked item nearest to this one.
+          let nearest = examples[0];
+          let best = -Infinity;
+          for (const e of examples) {
+            const sim = dot(e.vector!, h.vector!);
+            if (sim > best) [best, nearest] = [sim, e];
+          }
+          return contentReason(
+            nearest ? { title: itemFromRecord(nearest).title, how: howEngaged(context.engagement, nearest.id), similarity: best } : null,
+          );
+        };
+        const entry = merged.get(h.id) ?? { co: 0, text: 0, reasonCo: () => () => '', reasonText };
+        entry.text = textTop > 0 ? Math.max(0, h.score) / textTop : 0;
+        entry.reasonText = reasonText;
+        merged.set(h.id, entry);
+      }
+    }
+    const out: Candidate[] = [];
+    for (const [itemId, e] of merged) {
+      const text = textWeight * e.text;
+      // The reason is the one of the representation that contributed more to this item's score.
+      const reason = e.co >= text ? e.reasonCo() : ((t: string) => () => t)(e.reasonText());
+      out.push({ itemId, score: e.co + text, strategy: 'CONTENT', reason, ...(e.co >= text && e.because ? { related: e.because } : {}) });
+    }
+    return out.sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1));
   }
 
   /** Scores of a segment's items, cached until interactions change. */
   private async segmentScores(segment: Segment, index: EngagementIndex): Promise<SegmentItemScore[]> {
-    const version = this.index?.version ?? -1;
+    const version = this.index.version;
     const cached = this.segmentCache.get(segment.id);
     if (cached && cached.version === version) return cached.scores;
     const members = this.memberships.memberIds(segment);
@@ -243,19 +372,6 @@ export class RecommendationService {
     return scores;
   }
 
-  /** The engagement index, rebuilt when interactions changed and the current one is older than indexMaxAgeMs. */
-  private engagementIndex(): EngagementIndex {
-    const version = this.interactions.currentVersion();
-    const removals = this.interactions.removalVersion();
-    const now = Date.now();
-    // An erasure takes effect at once: a deleted user never votes, a deleted item is never counted.
-    const erased = this.index !== null && this.index.removals !== removals;
-    if (!this.index || erased || (this.index.version !== version && now - this.index.builtAt >= this.options.indexMaxAgeMs)) {
-      this.index = { version, removals, builtAt: now, value: EngagementIndex.build(this.interactions.scanAll()) };
-    }
-    return this.index.value;
-  }
-
   /** Turns ranked candidates into recommendations with items, keeping those that pass the filter. */
   private async materialize(candidates: Candidate[], limit: number, filter: ItemFilter): Promise<Recommendation[]> {
     const out: Recommendation[] = [];
@@ -263,7 +379,7 @@ export class RecommendationService {
     const excluded = new Set(filter.excludeIds ?? []);
     for (let start = 0; start < candidates.length && out.length < limit; start += 200) {
       const chunk = candidates.slice(start, start + 200).filter((c) => !excluded.has(c.itemId));
-      const items = await this.itemsById(chunk.map((c) => c.itemId));
+      const items = await this.itemsById([...new Set(chunk.flatMap((c) => (c.related ? [c.itemId, c.related] : [c.itemId])))]);
       for (const c of chunk) {
         const item = items.get(c.itemId);
         if (!item || (tags && !item.tags.some((t) => tags.has(t)))) continue;
@@ -300,6 +416,7 @@ interface StrategyContext {
   depth: number;
   index: EngagementIndex;
   segment: Segment | null;
+  model: CollaborativeModel | null;
 }
 
 function neighbourReason(s: NeighbourItemScore): string {

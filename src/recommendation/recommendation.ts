@@ -1,6 +1,6 @@
 import type { Item } from '../items/item.js';
 
-export const STRATEGIES = ['BLENDED', 'SEGMENT_POPULAR', 'SIMILAR_USERS', 'CONTENT', 'POPULAR'] as const;
+export const STRATEGIES = ['BLENDED', 'COLLABORATIVE', 'SEGMENT_POPULAR', 'SIMILAR_USERS', 'CONTENT', 'POPULAR'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export interface ItemFilter {

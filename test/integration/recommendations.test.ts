@@ -34,12 +34,14 @@ describe('recommendations', () => {
       { userId: "space-0", itemId: "cooking-item-0", kind: RATING, value: 1 }]) }`);
     const run = await server.gql<{ recluster: { id: string } }>(`mutation { recluster(input: { k: 4, seed: 1 }) { id } }`);
     await collect(server.ws(), `subscription($id: ID) { segmentationRunUpdated(runId: $id) { status } }`, { id: run.data!.recluster.id });
+    // The collaborative model is built in the background; wait until it reflects every interaction.
+    await server.app.services.recommendations.refreshModel();
   });
   afterAll(async () => {
     await server?.close();
   });
 
-  for (const strategy of ['BLENDED', 'SEGMENT_POPULAR', 'SIMILAR_USERS', 'CONTENT', 'POPULAR']) {
+  for (const strategy of ['BLENDED', 'COLLABORATIVE', 'SEGMENT_POPULAR', 'SIMILAR_USERS', 'CONTENT', 'POPULAR']) {
     it(`${strategy}: ranked, unseen items with reasons`, async () => {
       const user = 'space-0';
       const recs = await recommend(user, `, limit: 5, strategy: ${strategy}`);
@@ -67,8 +69,13 @@ describe('recommendations', () => {
     const similar = await recommend('space-0', ', limit: 5, strategy: SIMILAR_USERS');
     expect(similar.map((r) => r.reason).join('\n')).toMatch(/users? like you (rated it 5 stars|liked it)/);
     const [content] = await recommend('space-0', ', limit: 1, strategy: CONTENT');
-    // The nearest liked item is named only when it is similar enough, with the similarity.
-    expect(content!.reason).toMatch(/^close to .+ \(similarity (0\.[5-9]\d|1\.00)\), which you (liked|bought|viewed|rated \d stars)$/);
+    // The liked item is named only when it is similar enough (text ≥ 0.5, audiences ≥ 0.2), with the similarity.
+    expect(content!.reason).toMatch(
+      /^(close to .+ \(similarity (0\.[5-9]\d|1\.00)\), which you (liked|bought|viewed|rated \d stars)|people who engaged with .+, which you (liked|bought|viewed|rated \d stars), also engage with this \(audience similarity (0\.[2-9]\d|1\.00)\)|engaged with by people who like what you like \(no single item you liked explains it on its own\))$/,
+    );
+    const [collaborative] = await recommend('space-0', ', limit: 1, strategy: COLLABORATIVE');
+    expect(collaborative!.strategy).toBe('COLLABORATIVE');
+    expect(collaborative!.reason).toMatch(/^people who engaged with .+, which you (liked|bought|viewed|rated \d stars), engaged with this \(it adds 0\.\d{3} of the score \d+\.\d{3}/);
     const [popular] = await recommend('space-0', ', limit: 1, strategy: POPULAR');
     expect(popular!.reason).toMatch(/^popular: \d+ (people|person) engaged with it$/);
   });
@@ -91,7 +98,7 @@ describe('recommendations', () => {
 
   it('serves a cold-start user from their text, never an empty list', async () => {
     await server.gql(`mutation { upsertUsers(users: [{ id: "newbie", text: "rockets, astronauts and distant planets" }]) { count } }`);
-    for (const strategy of ['BLENDED', 'SEGMENT_POPULAR', 'SIMILAR_USERS', 'CONTENT', 'POPULAR']) {
+    for (const strategy of ['BLENDED', 'COLLABORATIVE', 'SEGMENT_POPULAR', 'SIMILAR_USERS', 'CONTENT', 'POPULAR']) {
       const recs = await recommend('newbie', `, limit: 4, strategy: ${strategy}`);
       expect(recs, strategy).toHaveLength(4);
     }

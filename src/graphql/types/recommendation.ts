@@ -3,6 +3,7 @@ import { ItemType } from './objects.js';
 
 export enum RecommendationStrategyEnum {
   BLENDED = 'BLENDED',
+  COLLABORATIVE = 'COLLABORATIVE',
   SEGMENT_POPULAR = 'SEGMENT_POPULAR',
   SIMILAR_USERS = 'SIMILAR_USERS',
   CONTENT = 'CONTENT',
@@ -17,9 +18,16 @@ registerEnumType(RecommendationStrategyEnum, {
         'The other strategies fused with weights (RECOMMEND_BLEND_WEIGHTS): by default CombSUM of scores normalised by each list\'s best ' +
         '(RECOMMEND_BLEND_METHOD=SCORE); reciprocal rank fusion with RECOMMEND_BLEND_METHOD=RANK. The default strategy.',
     },
+    COLLABORATIVE: {
+      description:
+        'Item-based collaborative filtering from the whole interaction log: EASE up to COLLABORATIVE_EASE_MAX_ITEMS items, a sparse RP3beta item graph above; SIMILAR_USERS until the model is built.',
+    },
     SEGMENT_POPULAR: { description: 'What the user\'s segment engages with, beyond overall popularity.' },
     SIMILAR_USERS: { description: 'User-based collaborative filtering over neighbours found by vector search.' },
-    CONTENT: { description: 'Items near what the user liked (and away from what they disliked); near their profile when they liked nothing yet.' },
+    CONTENT: {
+      description:
+        'Items near what the user liked: co-engagement (who engaged with both) blended with the text embedding; text alone for items nobody engaged with and users who liked nothing yet.',
+    },
     POPULAR: { description: 'What most users engage with (the baseline).' },
   },
 });

@@ -1,0 +1,162 @@
+/**
+ * The collaborative core of the service: what having engaged with some items says about every
+ * other item, learned from the whole interaction log.
+ *
+ * - Up to `easeMaxItems` items: EASE (dense item-item weights from a regularised inverse of the
+ *   co-occurrence matrix; the strongest model on MovieLens, but items² memory and items³ time).
+ * - Above it: RP3beta on the sparse top-k item graph (memory items × neighbours, build time
+ *   Σ users degree²), which still works at 100,000 items.
+ *
+ * Beside it, a cosine item-kNN graph of co-engagement: the item representation CONTENT blends
+ * with the text embedding ("people who engaged with X also engage with Y").
+ *
+ * Pure: a job in, plain data out (built in a worker thread, see collaborative-worker.ts), and a
+ * model that scores histories.
+ */
+import { easeWeights } from './ease.js';
+import { ItemGraph, type ItemGraphParts } from './item-graph.js';
+
+export interface CollaborativeOptions {
+  /** EASE below or at this many items with interactions; the sparse RP3beta graph above. */
+  easeMaxItems: number;
+  /** EASE's L2 regularisation λ. */
+  easeLambda: number;
+  /** RP3beta: neighbours kept per item, and the exponents α and β. */
+  graphNeighbours: number;
+  rp3Alpha: number;
+  rp3Beta: number;
+  /** Co-engagement (cosine) neighbours kept per item, for CONTENT. */
+  contentNeighbours: number;
+}
+
+/** Users' engaged items as indices into itemIds, concatenated: user u owns items[offsets[u] .. offsets[u + 1]). */
+export interface CollaborativeJob {
+  itemIds: string[];
+  offsets: Int32Array;
+  items: Int32Array;
+  options: CollaborativeOptions;
+}
+
+export interface CollaborativeParts {
+  method: 'EASE' | 'RP3BETA';
+  itemIds: string[];
+  /** EASE weights, row-major m × m (null for RP3beta). */
+  ease: Float32Array | null;
+  graph: ItemGraphParts | null;
+  coEngagement: ItemGraphParts;
+  users: number;
+  interactions: number;
+  buildMs: number;
+}
+
+function histories(job: CollaborativeJob): Int32Array[] {
+  const out: Int32Array[] = [];
+  for (let u = 0; u + 1 < job.offsets.length; u++) out.push(job.items.subarray(job.offsets[u]!, job.offsets[u + 1]!));
+  return out;
+}
+
+function asMaps(job: CollaborativeJob, users: Int32Array[]): Array<Map<string, number>> {
+  return users.map((items) => new Map(Array.from(items, (i) => [job.itemIds[i]!, 1] as [string, number])));
+}
+
+export function buildCollaborativeParts(job: CollaborativeJob): CollaborativeParts {
+  const started = Date.now();
+  const users = histories(job);
+  const maps = asMaps(job, users);
+  const m = job.itemIds.length;
+  const { options } = job;
+  const useEase = m > 0 && m <= options.easeMaxItems;
+  const ease = useEase ? Float32Array.from(easeWeights(users, m, options.easeLambda)) : null;
+  const graph = useEase
+    ? null
+    : ItemGraph.build(maps, { method: 'RP3BETA', neighbours: options.graphNeighbours, alpha: options.rp3Alpha, beta: options.rp3Beta }).parts();
+  const coEngagement = ItemGraph.build(maps, { method: 'COSINE', neighbours: options.contentNeighbours }).parts();
+  return {
+    method: useEase ? 'EASE' : 'RP3BETA',
+    itemIds: job.itemIds,
+    ease,
+    graph,
+    coEngagement,
+    users: users.length,
+    interactions: job.items.length,
+    buildMs: Date.now() - started,
+  };
+}
+
+export interface CollaborativeScore {
+  itemId: string;
+  score: number;
+  /** The history item that contributed most to the score, and how much. */
+  because: string;
+  contribution: number;
+}
+
+export class CollaborativeModel {
+  private readonly itemIndex: Map<string, number>;
+  private readonly graph: ItemGraph | null;
+  private readonly coEngagement: ItemGraph;
+
+  private constructor(private readonly parts: CollaborativeParts) {
+    this.itemIndex = new Map(parts.itemIds.map((id, i) => [id, i]));
+    this.graph = parts.graph ? ItemGraph.fromParts(parts.graph) : null;
+    this.coEngagement = ItemGraph.fromParts(parts.coEngagement);
+  }
+
+  static fromParts(parts: CollaborativeParts): CollaborativeModel {
+    return new CollaborativeModel(parts);
+  }
+
+  get method(): 'EASE' | 'RP3BETA' {
+    return this.parts.method;
+  }
+
+  get itemCount(): number {
+    return this.parts.itemIds.length;
+  }
+
+  /** Items scored for a user with this history (binary), best first, positive scores only. */
+  score(history: Iterable<string>, limit: number): CollaborativeScore[] {
+    const known = [...history].map((id) => this.itemIndex.get(id)).filter((i): i is number => i !== undefined);
+    if (known.length === 0) return [];
+    if (!this.parts.ease) {
+      const scores = this.graph!.score(new Map(known.map((i) => [this.parts.itemIds[i]!, 1])));
+      return [...scores]
+        .filter(([, s]) => s.score > 0)
+        .map(([itemId, s]) => ({ itemId, score: s.score, because: s.because, contribution: s.contribution }))
+        .sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1))
+        .slice(0, limit);
+    }
+    const m = this.parts.itemIds.length;
+    const weights = this.parts.ease;
+    const scores = new Float64Array(m);
+    for (const i of known) {
+      const row = i * m;
+      for (let j = 0; j < m; j++) scores[j]! += weights[row + j]!;
+    }
+    const top: number[] = [];
+    for (let j = 0; j < m; j++) if (scores[j]! > 0) top.push(j);
+    top.sort((a, b) => scores[b]! - scores[a]! || a - b);
+    return top.slice(0, limit).map((j) => {
+      let because = known[0]!;
+      for (const i of known) if (weights[i * m + j]! > weights[because * m + j]!) because = i;
+      return { itemId: this.parts.itemIds[j]!, score: scores[j]!, because: this.parts.itemIds[because]!, contribution: weights[because * m + j]! };
+    });
+  }
+
+  /**
+   * Co-engagement scores for CONTENT: Σ over liked items of how much the user liked it × the
+   * cosine of the two items' audiences. `similarity` is that cosine for the item contributing most.
+   */
+  coEngaged(liked: ReadonlyMap<string, number>): Array<{ itemId: string; score: number; because: string; similarity: number }> {
+    const out: Array<{ itemId: string; score: number; because: string; similarity: number }> = [];
+    for (const [itemId, s] of this.coEngagement.score(liked)) {
+      out.push({ itemId, score: s.score, because: s.because, similarity: s.contribution / (liked.get(s.because) ?? 1) });
+    }
+    return out.sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1));
+  }
+
+  /** Whether the item had interactions when the model was built (cold items are not in it). */
+  knows(itemId: string): boolean {
+    return this.itemIndex.has(itemId);
+  }
+}

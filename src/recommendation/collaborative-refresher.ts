@@ -1,0 +1,159 @@
+/**
+ * Keeps the collaborative model current without ever building it on the request path: builds
+ * run in a worker thread, triggered when enough interactions arrived since the last build
+ * (a share of those the model was built from) after a short delay that gathers a burst of
+ * writes. An erasure takes effect at once: the model is dropped (recommendations fall back to
+ * the strategies that read the live engagement index) and a rebuild without the erased rows
+ * starts; a build that was under way when the erasure happened is discarded.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { CollaborativeModel, type CollaborativeJob, type CollaborativeOptions, type CollaborativeParts } from './collaborative-model.js';
+import type { EngagementIndex } from './engagement-index.js';
+
+export interface CollaborativeRefreshOptions extends CollaborativeOptions {
+  /** Rebuild once new interactions reach this share of those the model was built from. */
+  rebuildShare: number;
+  /** Wait this long after the triggering write, so a burst of writes makes one build (ms). */
+  rebuildDelayMs: number;
+}
+
+function workerUrl(): URL {
+  const sibling = new URL('./collaborative-worker.js', import.meta.url);
+  if (fs.existsSync(fileURLToPath(sibling))) return sibling;
+  const built = new URL('../../dist/src/recommendation/collaborative-worker.js', import.meta.url);
+  if (fs.existsSync(fileURLToPath(built))) return built;
+  throw new Error('the collaborative worker is not built: run `npm run build` first');
+}
+
+/** The job for the index as it is now: every user's seen items (binary). */
+export function jobFromIndex(index: EngagementIndex, options: CollaborativeOptions): CollaborativeJob {
+  const itemIds = [...index.popularity.keys()];
+  const position = new Map(itemIds.map((id, i) => [id, i]));
+  const offsets = [0];
+  const items: number[] = [];
+  for (const user of index.users.values()) {
+    for (const id of user.seen) items.push(position.get(id)!);
+    offsets.push(items.length);
+  }
+  return { itemIds, offsets: Int32Array.from(offsets), items: Int32Array.from(items), options };
+}
+
+function buildInWorker(job: CollaborativeJob): Promise<CollaborativeParts> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(workerUrl());
+    worker.unref(); // a build under way never keeps the process alive
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      fn();
+      void worker.terminate();
+    };
+    worker.on('message', (m: { type: 'done'; parts: CollaborativeParts } | { type: 'error'; message: string }) =>
+      settle(() => (m.type === 'done' ? resolve(m.parts) : reject(new Error(`collaborative model build failed: ${m.message}`)))),
+    );
+    worker.on('error', (error) => settle(() => reject(error)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`collaborative worker exited with code ${code}`))));
+    worker.postMessage(job, [job.offsets.buffer as ArrayBuffer, job.items.buffer as ArrayBuffer]);
+  });
+}
+
+export class CollaborativeRefresher {
+  private model: CollaborativeModel | null = null;
+  /** Interactions the current model was built from, and rows added since. */
+  private builtFrom = 0;
+  private pendingRows = 0;
+  /** Bumped by erasures: a build started under an older generation is thrown away. */
+  private generation = 0;
+  private building: Promise<void> | null = null;
+  private stale = true;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  lastError: string | null = null;
+
+  constructor(
+    private readonly index: EngagementIndex,
+    private readonly options: CollaborativeRefreshOptions,
+    private readonly onError: (error: Error) => void = () => undefined,
+  ) {}
+
+  /** The model to serve from, or null (none built yet, or dropped by an erasure until its rebuild). */
+  current(): CollaborativeModel | null {
+    return this.model;
+  }
+
+  /** New interactions were recorded. */
+  added(rows: number): void {
+    this.pendingRows += rows;
+    this.stale = true;
+    if (this.pendingRows >= Math.max(1, this.options.rebuildShare * this.builtFrom)) this.schedule(this.options.rebuildDelayMs);
+  }
+
+  /** Interactions were erased: stop serving the model at once and rebuild without them. */
+  erased(): void {
+    this.generation++;
+    this.model = null;
+    this.stale = true;
+    this.schedule(0);
+  }
+
+  /** Builds now if anything changed since the last build, and resolves when the model is current. */
+  async refresh(): Promise<void> {
+    while (!this.closed && (this.stale || this.building)) {
+      if (this.building) await this.building;
+      else await this.build();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.closed || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.building) {
+        // Once the running build ends, build again if needed.
+        void this.building.then(() => this.stale && this.schedule(0));
+        return;
+      }
+      void this.build();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private build(): Promise<void> {
+    const generation = this.generation;
+    const job = jobFromIndex(this.index, this.options);
+    const rows = job.items.length;
+    this.stale = false;
+    this.pendingRows = 0;
+    const run = async () => {
+      try {
+        const parts = job.itemIds.length === 0 ? null : await buildInWorker(job);
+        if (this.closed) return;
+        if (generation !== this.generation) {
+          this.stale = true; // an erasure happened meanwhile: this model may still hold erased rows
+          return;
+        }
+        this.model = parts ? CollaborativeModel.fromParts(parts) : null;
+        this.builtFrom = rows;
+        this.lastError = null;
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.onError(error instanceof Error ? error : new Error(String(error)));
+      }
+    };
+    // Cleared in a later microtask, so also after a build that finished synchronously (nothing to build).
+    const building: Promise<void> = run().finally(() => {
+      if (this.building === building) this.building = null;
+    });
+    this.building = building;
+    return this.building;
+  }
+}
