@@ -15,6 +15,8 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   deleteInteractions: 'writer',
   recluster: 'admin',
   cancelRun: 'admin',
+  // Naming is curation that marketing does day to day, not configuration: writers may do it.
+  updateSegment: 'writer',
 };
 
 /** What a mutation field not in {@link MUTATION_ROLES} needs. */

@@ -7,6 +7,7 @@ import { InteractionResolver } from './resolvers/interaction-resolver.js';
 import { ItemResolver } from './resolvers/item-resolver.js';
 import { RecommendationQueryResolver, UserRecommendationResolver } from './resolvers/recommendation-resolver.js';
 import { RunResolver } from './resolvers/run-resolver.js';
+import { MembershipChangeResolver, RunChangesResolver, SegmentIdentityResolver } from './resolvers/segment-identity-resolver.js';
 import { SegmentResolver } from './resolvers/segment-resolver.js';
 import { UserResolver } from './resolvers/user-resolver.js';
 import { stopWhenRequestEnds } from './stop-when-request-ends.js';
@@ -20,6 +21,9 @@ export const resolvers = [
   RecommendationQueryResolver,
   UserRecommendationResolver,
   ErasureResolver,
+  SegmentIdentityResolver,
+  RunChangesResolver,
+  MembershipChangeResolver,
 ] as const;
 
 /** Builds the executable schema from the decorated resolvers (code-first). */

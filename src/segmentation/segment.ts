@@ -28,6 +28,12 @@ export interface Segment {
   /** `${runId}:${index}` for top-level segments, `${runId}:${parent}.${child}` for children. */
   id: string;
   runId: string;
+  /**
+   * Stable identity across runs (see segment-identity.ts): a segment takes the key of the
+   * previous active run's segment it matches. Subsegments: "<parent key>.<child index>".
+   * Segments written before keys existed carry their id.
+   */
+  key: string;
   /** Position among its siblings; 0 is the largest. */
   index: number;
   /** 0 for top-level segments, 1 for subsegments. */
@@ -72,6 +78,7 @@ export const segmentIdOf = (ref: SegmentRef) => (ref.child === null ? segmentId(
 export function segmentToPayload(s: Segment): Payload {
   return {
     runId: s.runId,
+    key: s.key,
     index: s.index,
     level: s.level,
     label: s.label,
@@ -89,6 +96,7 @@ export function segmentFromRecord(r: StoredRecord): Segment {
   return {
     id: r.id,
     runId: p.runId as string,
+    key: (p.key as string | undefined) ?? r.id,
     index: p.index as number,
     level: (p.level as number | undefined) ?? 0,
     label: p.label as string,

@@ -138,6 +138,7 @@ describe('write step and active segments', () => {
     metrics: null,
     stability: null,
     timings: [],
+    changes: [],
     error: null,
     createdAt: new Date(),
     startedAt: null,

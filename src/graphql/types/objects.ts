@@ -76,6 +76,13 @@ export class SegmentType {
   @Field(() => ID)
   runId!: string;
 
+  @Field(() => ID, {
+    description:
+      'Stable identity across runs: a segment keeps the key of the previous active run\'s segment it matches (member overlap and ' +
+      'centroid similarity). Subsegments: "<parent key>.<child index>". Use it to name, follow and sync a segment.',
+  })
+  key!: string;
+
   @Field(() => Int, { description: 'Position among its siblings; 0 is the largest.' })
   index!: number;
 
