@@ -58,8 +58,8 @@ export class ErasureService {
         this.erasures.begin(USERS, ids);
         this.membershipEvents?.record(changes);
       });
-      this.membershipEvents?.announce(changes);
       await this.store.delete(USERS, { ids });
+      this.membershipEvents?.announce(changes);
       this.erasures.finish(USERS, ids);
       return split(ids, existing);
     });
