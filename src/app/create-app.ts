@@ -27,6 +27,7 @@ import { LiveAssignment } from '../segmentation/live-assignment.js';
 import { DESCRIBE_SAMPLE_SIZE } from '../segmentation/pipeline/describe-step.js';
 import { SegmentRepository } from '../segmentation/segment-repository.js';
 import { MembershipEvents } from '../segmentation/membership-events.js';
+import { FairnessView } from '../segmentation/fairness.js';
 import { SegmentIdentityService } from '../segmentation/segment-identity-service.js';
 import { SegmentKeyRepository } from '../segmentation/segment-key-repository.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
@@ -232,6 +233,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       textWeight: config.PROFILE_TEXT_WEIGHT,
       halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
       kinds: config.INTERACTION_WEIGHTS,
+      excludeAttributes: config.PROFILE_EXCLUDE_ATTRIBUTES,
     }, userLocks);
     const profileRefresher = new ProfileRefresher(interactionRepository, profiles, logger.child({ component: 'profiles' }), {
       delayMs: config.PROFILE_REFRESH_DELAY_MS,
@@ -281,6 +283,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       segmentSearch,
       segmentIdentity,
       webhooks: webhookOutbox,
+      fairness: new FairnessView(config.SENSITIVE_ATTRIBUTES),
       recommendations,
       erasure,
       limits,

@@ -6,6 +6,7 @@ import type { ItemService } from '../items/item-service.js';
 import type { RecommendationService } from '../recommendation/recommendation-service.js';
 import type { MembershipService } from '../segmentation/membership-service.js';
 import type { SegmentRepository } from '../segmentation/segment-repository.js';
+import type { FairnessView } from '../segmentation/fairness.js';
 import type { SegmentIdentityService } from '../segmentation/segment-identity-service.js';
 import type { SegmentSearchService } from '../segmentation/segment-search.js';
 import type { SegmentationService } from '../segmentation/segmentation-service.js';
@@ -25,6 +26,8 @@ export interface Services {
   segmentSearch: SegmentSearchService;
   /** Segments by stable key; names and descriptions of keys. */
   segmentIdentity: SegmentIdentityService;
+  /** Skews of sensitive attributes (SENSITIVE_ATTRIBUTES). */
+  fairness: FairnessView;
   /** Webhook deliveries of membership events (status). */
   webhooks: WebhookOutbox;
   recommendations: RecommendationService;

@@ -73,7 +73,7 @@ describe('stable segment keys, membership events and webhooks', () => {
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
     receiver = await startReceiver();
-    server = await startTestServer({ MAX_RESULT_LIMIT: '200', WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_BATCH_SIZE: '25' });
+    server = await startTestServer({ MAX_RESULT_LIMIT: '200', WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET, WEBHOOK_RETRY_BASE_MS: '20', WEBHOOK_BATCH_SIZE: '25', SENSITIVE_ATTRIBUTES: 'occupation', PROFILE_EXCLUDE_ATTRIBUTES: 'age' });
     await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: data.items });
     await server.gql(`mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count } }`, { users: data.users });
     await server.gql(`mutation($rows: [InteractionInput!]!) { recordInteractions(interactions: $rows) }`, { rows: data.interactions });
@@ -104,6 +104,32 @@ describe('stable segment keys, membership events and webhooks', () => {
     expect(keys.size).toBe(6);
     expect(changes.every((c) => keys.has(c.to))).toBe(true);
     expect(first.changes.map((c) => c.kind)).toEqual(Array(6).fill('NEW'));
+  });
+
+  it('reports skew of sensitive attributes and leaves excluded attributes out of profiles', async () => {
+    const res = await server.gql<{
+      activeSegmentationRun: { largestSkew: { attribute: string; ratio: number; flagged: boolean; segmentKey: string } };
+      segments: Array<{ key: string; skew: Array<{ attribute: string; value: string; share: number; overallShare: number; ratio: number; flagged: boolean }> }>;
+      user: { profileText: string; attributes: { age: number } };
+    }>(
+      `query($id: ID!) { activeSegmentationRun { largestSkew { attribute ratio flagged segmentKey } }
+         segments { key skew { attribute value share overallShare ratio flagged } }
+         user(id: $id) { profileText attributes } }`,
+      { id: data.users[0]!.id },
+    );
+    expect(res.errors).toBeUndefined();
+    // Each planted persona has one occupation: every segment is all one occupation, about 6 times its overall share.
+    for (const segment of res.data!.segments) {
+      expect(segment.skew[0]).toMatchObject({ attribute: 'occupation', flagged: true });
+      expect(segment.skew[0]!.ratio).toBeCloseTo(segment.skew[0]!.share / segment.skew[0]!.overallShare, 6);
+      expect(segment.skew[0]!.ratio).toBeGreaterThan(4);
+      expect(segment.skew.every((s) => s.attribute === 'occupation')).toBe(true);
+    }
+    expect(res.data!.activeSegmentationRun.largestSkew).toMatchObject({ attribute: 'occupation', flagged: true });
+    // Age stays on the user but is not embedded.
+    expect(res.data!.user.attributes.age).toBeGreaterThan(0);
+    expect(res.data!.user.profileText).not.toMatch(/age:/);
+    expect(res.data!.user.profileText).toContain('occupation:');
   });
 
   it('keeps keys, names and descriptions across a recluster with another seed', async () => {

@@ -7,7 +7,7 @@ import type { DeliveryStatus } from '../../webhooks/webhook-outbox.js';
 import type { GraphQLContext } from '../context.js';
 import { MEMBERSHIP_CHANGED } from '../events.js';
 import { SegmentationRunType, SegmentType, UserType } from '../types/objects.js';
-import { SegmentChangeType, SegmentMembershipChangeType, WebhookDeliveryStatusEnum, WebhookDeliveryType } from '../types/segment-identity.js';
+import { AttributeSkewType, SegmentChangeType, SegmentMembershipChangeType, WebhookDeliveryStatusEnum, WebhookDeliveryType } from '../types/segment-identity.js';
 
 /** Stable keys, names and descriptions of segments. */
 @Resolver(() => SegmentType)
@@ -38,6 +38,13 @@ export class SegmentIdentityResolver {
     return services.segmentIdentity.naming(segment.key)?.name ?? null;
   }
 
+  @FieldResolver(() => [AttributeSkewType], {
+    description: 'Skew of each sensitive attribute value (SENSITIVE_ATTRIBUTES), furthest from parity first; empty when none is configured.',
+  })
+  skew(@Root() segment: Segment, @Ctx() { services }: GraphQLContext) {
+    return services.fairness.skew(segment);
+  }
+
   @FieldResolver(() => String, { nullable: true, description: 'The description operators gave the key (updateSegment); null when none.' })
   description(@Root() segment: Segment, @Ctx() { services }: GraphQLContext) {
     return services.segmentIdentity.naming(segment.key)?.description ?? null;
@@ -51,6 +58,15 @@ export class RunChangesResolver {
   })
   changes(@Root() run: SegmentationRun) {
     return run.changes;
+  }
+
+  @FieldResolver(() => AttributeSkewType, {
+    nullable: true,
+    description: 'The run\'s largest skew of a sensitive attribute value over its segments (SENSITIVE_ATTRIBUTES); null when none.',
+  })
+  async largestSkew(@Root() run: SegmentationRun, @Ctx() { services }: GraphQLContext) {
+    if (run.status !== 'SUCCEEDED' || services.fairness.attributes.length === 0) return null;
+    return services.fairness.largest(await services.segments.ofRun(run.id));
   }
 }
 

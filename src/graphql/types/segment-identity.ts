@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../scalars.js';
 import { UserType } from './objects.js';
 
@@ -124,4 +124,30 @@ export class WebhookDeliveryType {
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the endpoint accepted it; null until then.' })
   deliveredAt!: Date | null;
+}
+
+@ObjectType('AttributeSkew', {
+  description: 'A sensitive attribute value\'s share in a segment against its share among everyone (SENSITIVE_ATTRIBUTES).',
+})
+export class AttributeSkewType {
+  @Field(() => ID, { description: 'The segment\'s key.' })
+  segmentKey!: string;
+
+  @Field(() => String, { description: 'The sensitive attribute.' })
+  attribute!: string;
+
+  @Field(() => String, { description: 'The value, or a range such as "25–<35" for numbers.' })
+  value!: string;
+
+  @Field(() => Float, { description: 'Share of the segment\'s members (with the attribute) having the value.' })
+  share!: number;
+
+  @Field(() => Float, { description: 'The same share among all users of the run.' })
+  overallShare!: number;
+
+  @Field(() => Float, { description: 'share / overallShare (1: parity).' })
+  ratio!: number;
+
+  @Field(() => Boolean, { description: 'True when the ratio is at least 2 or at most 0.5 with at least 5 members: worth a look before a campaign.' })
+  flagged!: boolean;
 }

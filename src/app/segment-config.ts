@@ -2,11 +2,16 @@ import { z } from 'zod';
 
 const int = (min: number, max: number) => z.coerce.number({ message: 'expected a number' }).int('expected an integer').min(min).max(max);
 
+const attributeList = z
+  .string()
+  .default('')
+  .transform((value) => [...new Set(value.split(',').map((a) => a.trim()).filter(Boolean))]);
+
 /**
- * Webhook settings (README configuration table). Endpoints are configuration, not API input:
+ * Webhook settings (and the fairness view's attribute lists, which belong to segments' audiences) (README configuration table). Endpoints are configuration, not API input:
  * only whoever runs the service decides where member data goes.
  */
-export const webhookConfigFields = {
+export const segmentConfigFields = {
   /** Comma-separated http(s) URLs that receive membership events; empty: no webhooks. */
   WEBHOOK_URLS: z
     .string()
@@ -27,4 +32,8 @@ export const webhookConfigFields = {
   WEBHOOK_RETRY_BASE_MS: int(1, 3_600_000).default(2000),
   WEBHOOK_TIMEOUT_MS: int(100, 600_000).default(10_000),
   WEBHOOK_BATCH_SIZE: int(1, 10_000).default(500),
+  /** Comma-separated attribute names whose skew each segment reports (fairness view). */
+  SENSITIVE_ATTRIBUTES: attributeList,
+  /** Comma-separated attribute names left out of profile texts (and so of vectors and segments). */
+  PROFILE_EXCLUDE_ATTRIBUTES: attributeList,
 };
