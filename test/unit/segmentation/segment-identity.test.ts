@@ -19,7 +19,7 @@ function scenario(previous: number[], next: number[]) {
 
 describe('assignSegmentKeys', () => {
   it('gives every segment a new key on the first run', () => {
-    const out = assignSegmentKeys({ previousKeys: [], previousCentroids: new Float32Array(0), previousByUser: new Map(), ...scenario([], [0, 1, 1]), k: 2, centroids: centroids(0, 90), d: 2, newKey: counter() });
+    const out = assignSegmentKeys({ previousKeys: [], previousCentroids: new Float32Array(0), ...scenario([], [0, 1, 1]), k: 2, centroids: centroids(0, 90), d: 2, newKey: counter() });
     expect(out.keys).toEqual(['new0', 'new1']);
     expect(out.changes.map((c) => c.kind)).toEqual(['NEW', 'NEW']);
   });
