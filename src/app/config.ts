@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accessConfigFields, defaultHost } from '../auth/access-config.js';
 import { loadApiKeys, type ApiKey } from '../auth/api-keys.js';
 import { VECTOR_INDEX_TYPES } from '../store/lancedb-maintenance.js';
+import { segmentConfigFields } from './segment-config.js';
 
 /**
  * Service configuration, read from environment variables and validated at start.
@@ -116,6 +117,7 @@ export const configSchema = z.object({
   WS_MAX_SUBSCRIPTIONS: positiveInt(1, 100_000).default(100),
   WS_MAX_CONNECTIONS: positiveInt(1, 1_000_000).default(1000),
   DEBUG_ERRORS: booleanFromEnv.default(false),
+  ...segmentConfigFields,
 });
 
 type ParsedConfig = z.infer<typeof configSchema>;

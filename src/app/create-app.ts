@@ -8,7 +8,7 @@ import { lockDataDir } from '../database/data-dir-lock.js';
 import { openDatabase, type Database } from '../database/open-database.js';
 import { preparePrivateDataDir, restrictFileModes } from '../database/private-data-dir.js';
 import type { Services } from '../graphql/context.js';
-import { createRunPubSub, RECLUSTER_COMPLETED, RUN_UPDATED } from '../graphql/events.js';
+import { createRunPubSub, MEMBERSHIP_CHANGED, RECLUSTER_COMPLETED, RUN_UPDATED } from '../graphql/events.js';
 import { buildAppSchema } from '../graphql/schema.js';
 import { ErasureRepository } from '../erasure/erasure-repository.js';
 import { ErasureService } from '../erasure/erasure-service.js';
@@ -19,7 +19,6 @@ import { isTerminal } from '../segmentation/run.js';
 import { RecommendationService } from '../recommendation/recommendation-service.js';
 import { MembershipRepository } from '../segmentation/membership-repository.js';
 import { MembershipService } from '../segmentation/membership-service.js';
-import { SegmentNaming } from '../segmentation/segment-naming.js';
 import { loadPersistedOperations } from '../server/persisted-operations.js';
 import { SegmentSearchService } from '../segmentation/segment-search.js';
 import { RunRepository } from '../segmentation/run-repository.js';
@@ -28,6 +27,12 @@ import { ActiveSegments } from '../segmentation/active-segments.js';
 import { LiveAssignment } from '../segmentation/live-assignment.js';
 import { DESCRIBE_SAMPLE_SIZE } from '../segmentation/pipeline/describe-step.js';
 import { SegmentRepository } from '../segmentation/segment-repository.js';
+import { MembershipEvents } from '../segmentation/membership-events.js';
+import { FairnessView } from '../segmentation/fairness.js';
+import { SegmentIdentityService } from '../segmentation/segment-identity-service.js';
+import { SegmentKeyRepository } from '../segmentation/segment-key-repository.js';
+import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 import { startHttpServer, type RunningHttpServer } from '../server/http-server.js';
 import { collectionSpecs } from '../store/collections.js';
 import { createVectorStore } from '../store/create-store.js';
@@ -75,6 +80,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   let segmentation: SegmentationService | null = null;
   let refresher: ProfileRefresher | null = null;
   let closeRecommendations: () => void = () => undefined;
+  let dispatcher: WebhookDispatcher | null = null;
   // Before anything is created in DATA_DIR: private modes, then one process per DATA_DIR (fails fast).
   restrictFileModes();
   preparePrivateDataDir(config.DATA_DIR, logger);
@@ -84,6 +90,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     await segmentation?.stop();
     await refresher?.stop();
     closeRecommendations();
+    await dispatcher?.stop();
     await http?.close().catch((e: unknown) => logger.warn({ err: e }, 'closing the HTTP server failed'));
     await embedder?.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
@@ -178,6 +185,29 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const segmentRepository = new SegmentRepository(requestStore);
     // The active run's centroids in memory: live assignment, users' nearest segments, segment search.
     const activeSegments = new ActiveSegments(runRepository, segmentRepository);
+    // Membership events: the webhook outbox (durable, delivered in the background) and subscriptions.
+    if (config.WEBHOOK_URLS.length > 0 && !config.WEBHOOK_SECRET) {
+      throw new StartupError('WEBHOOK_URLS is set but WEBHOOK_SECRET is not: every delivery is signed with it (HMAC-SHA256).');
+    }
+    const webhookOutbox = new WebhookOutbox(database, config.WEBHOOK_URLS, config.WEBHOOK_BATCH_SIZE, () => dispatcher?.wake());
+    if (config.WEBHOOK_URLS.length > 0) {
+      dispatcher = new WebhookDispatcher(
+        webhookOutbox,
+        {
+          secret: config.WEBHOOK_SECRET!,
+          maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+          retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+          maxRetryMs: 3_600_000,
+          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+          keepDeliveredMs: 7 * 24 * 3_600_000,
+        },
+        logger.child({ component: 'webhooks' }),
+      );
+    }
+    const segmentKeys = new SegmentKeyRepository(database);
+    const membershipEvents = new MembershipEvents(segmentKeys, membershipRepository, () => runRepository.activeRunId(), webhookOutbox, (change) =>
+      pubSub.publish(MEMBERSHIP_CHANGED, change),
+    );
     const segmenter = new SegmentationService(
       requestStore,
       runRepository,
@@ -199,13 +229,15 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         beforeScroll: () => refresher?.flush() ?? Promise.resolve(),
       },
       logger.child({ component: 'segmentation' }),
+      { keys: segmentKeys, events: membershipEvents },
     );
     segmentation = segmenter;
     await segmenter.start();
-    const profiles = new ProfileService(requestStore, model, interactionRepository, new LiveAssignment(activeSegments, membershipRepository), {
+    const profiles = new ProfileService(requestStore, model, interactionRepository, new LiveAssignment(activeSegments, membershipRepository, membershipEvents), {
       textWeight: config.PROFILE_TEXT_WEIGHT,
       halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
       kinds: config.INTERACTION_WEIGHTS,
+      excludeAttributes: config.PROFILE_EXCLUDE_ATTRIBUTES,
     }, userLocks);
     const profileRefresher = new ProfileRefresher(interactionRepository, profiles, logger.child({ component: 'profiles' }), {
       delayMs: config.PROFILE_REFRESH_DELAY_MS,
@@ -217,8 +249,16 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule());
     const memberships = new MembershipService(requestStore, membershipRepository, activeSegments, segmentRepository, limits);
     // Erasure uses the store unbound from the request: once begun, it finishes even if the client goes away.
-    const erasure = new ErasureService(openStore, erasureRepository, interactionRepository, membershipRepository, userLocks, itemLocks, limits, () =>
-      profileRefresher.schedule(),
+    const erasure = new ErasureService(
+      openStore,
+      erasureRepository,
+      interactionRepository,
+      membershipRepository,
+      userLocks,
+      itemLocks,
+      limits,
+      () => profileRefresher.schedule(),
+      membershipEvents,
     );
     // Erasures a crash interrupted are finished before anything is served.
     const resumed = await erasure.resumePending();
@@ -249,8 +289,22 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
     }, (error) => logger.error({ err: error }, 'collaborative model build failed; serving without it'));
     closeRecommendations = () => recommendations.close();
-    const segmentNames = new SegmentNaming(requestStore, segmentRepository);
-    const ready: Services = { users, items, interactions, segmentation: segmenter, segments: segmentRepository, memberships, segmentSearch, segmentNames, recommendations, erasure, limits };
+    const segmentIdentity = new SegmentIdentityService(segmentKeys, segmentRepository, () => segmenter.activeRunId());
+    const ready: Services = {
+      users,
+      items,
+      interactions,
+      segmentation: segmenter,
+      segments: segmentRepository,
+      memberships,
+      segmentSearch,
+      segmentIdentity,
+      webhooks: webhookOutbox,
+      fairness: new FairnessView(config.SENSITIVE_ATTRIBUTES),
+      recommendations,
+      erasure,
+      limits,
+    };
 
     if (config.SEED_DEMO && (await users.count()) === 0) {
       await loadDemoData(ready, logger);
@@ -258,6 +312,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // Profiles queued before a crash or restart are rebuilt in the background.
     if (profileRefresher.pending() > 0) profileRefresher.schedule();
     services = ready;
+    // Deliveries a previous process left PENDING go out now.
+    dispatcher?.start();
     logger.info({ store: openStore.backend, model: model.modelId, dimension: model.dimension }, 'ready');
     return { url: `http://127.0.0.1:${port}`, port, host, services: ready, logger, close: closeAll };
   } catch (error) {

@@ -11,7 +11,6 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   upsertItems: 'writer',
   recordInteractions: 'writer',
   createInteractions: 'writer',
-  renameSegment: 'writer',
   deleteUsers: 'writer',
   deleteItems: 'writer',
   deleteInteractions: 'writer',
@@ -19,6 +18,8 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   cancelRun: 'admin',
   startSegmentationRun: 'admin',
   cancelSegmentationRun: 'admin',
+  // Naming is curation that marketing does day to day, not configuration: writers may do it.
+  updateSegment: 'writer',
 };
 
 /** What a mutation field not in {@link MUTATION_ROLES} needs. */

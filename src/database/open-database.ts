@@ -64,6 +64,37 @@ const MIGRATIONS: string[] = [
    CREATE TABLE erased_users (user_id TEXT PRIMARY KEY, erased_at_ms INTEGER NOT NULL) WITHOUT ROWID;
    -- Erasures whose vector-store part may not have finished (crash safety: completed on start).
    CREATE TABLE pending_erasures (collection TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (collection, id)) WITHOUT ROWID;`,
+  // Stable segment identity: the key of every top-level segment of every run (a key survives
+  // reclustering), and the operator's name and description of a key, which follow it into later runs.
+  // The webhook outbox: membership events waiting for delivery, written in the same transaction
+  // as the change they report (at-least-once delivery).
+  `CREATE TABLE segment_keys (
+     run_id TEXT NOT NULL,
+     segment_index INTEGER NOT NULL,
+     key TEXT NOT NULL,
+     PRIMARY KEY (run_id, segment_index)
+   ) WITHOUT ROWID;
+   CREATE INDEX segment_keys_key ON segment_keys(key);
+   CREATE TABLE segment_names (
+     key TEXT PRIMARY KEY,
+     name TEXT,
+     description TEXT,
+     updated_at_ms INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE webhook_outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     endpoint TEXT NOT NULL,
+     body TEXT NOT NULL,
+     event_count INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_ms INTEGER NOT NULL,
+     last_status INTEGER,
+     last_error TEXT,
+     created_at_ms INTEGER NOT NULL,
+     delivered_at_ms INTEGER
+   );
+   CREATE INDEX webhook_outbox_due ON webhook_outbox(status, next_attempt_ms);`,
 ];
 
 export function openDatabase(dataDir: string): Database {

@@ -1,6 +1,7 @@
 import { badInput } from '../app/errors.js';
 import { validateBatch, validateId, type InputLimits } from '../app/validation.js';
 import type { InteractionRepository } from '../interactions/interaction-repository.js';
+import type { MembershipEvents } from '../segmentation/membership-events.js';
 import type { MembershipRepository } from '../segmentation/membership-repository.js';
 import { ITEMS, USERS } from '../store/collections.js';
 import type { KeyedLock } from '../store/keyed-lock.js';
@@ -42,18 +43,23 @@ export class ErasureService {
     private readonly limits: InputLimits,
     /** Told when profiles were queued for a rebuild (the refresher schedules one). */
     private readonly onProfilesQueued: () => void = () => undefined,
+    /** Membership events (DELETION) for erased users who were in a segment. */
+    private readonly membershipEvents: MembershipEvents | null = null,
   ) {}
 
   async deleteUsers(ids: string[]): Promise<DeletionResult> {
     validateBatch(ids, (id) => id, 'ids', this.limits);
     return this.userLocks.runAll(ids, async () => {
       const existing = new Set((await this.store.get(USERS, ids)).map((r) => r.id));
+      const changes = this.membershipEvents?.deletions(ids) ?? [];
       this.erasures.inTransaction(() => {
         this.interactions.removeUsers(ids);
         this.memberships.removeUsers(ids);
         this.erasures.begin(USERS, ids);
+        this.membershipEvents?.record(changes);
       });
       await this.store.delete(USERS, { ids });
+      this.membershipEvents?.announce(changes);
       this.erasures.finish(USERS, ids);
       return split(ids, existing);
     });

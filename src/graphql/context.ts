@@ -5,11 +5,13 @@ import type { InteractionService } from '../interactions/interaction-service.js'
 import type { ItemService } from '../items/item-service.js';
 import type { RecommendationService } from '../recommendation/recommendation-service.js';
 import type { MembershipService } from '../segmentation/membership-service.js';
-import type { SegmentNaming } from '../segmentation/segment-naming.js';
 import type { SegmentRepository } from '../segmentation/segment-repository.js';
+import type { FairnessView } from '../segmentation/fairness.js';
+import type { SegmentIdentityService } from '../segmentation/segment-identity-service.js';
 import type { SegmentSearchService } from '../segmentation/segment-search.js';
 import type { SegmentationService } from '../segmentation/segmentation-service.js';
 import type { UserService } from '../users/user-service.js';
+import type { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
 /** What resolvers may call: services only, never the store or the embedder. */
 export interface Services {
@@ -22,7 +24,12 @@ export interface Services {
   segments: SegmentRepository;
   memberships: MembershipService;
   segmentSearch: SegmentSearchService;
-  segmentNames: SegmentNaming;
+  /** Segments by stable key; names and descriptions of keys. */
+  segmentIdentity: SegmentIdentityService;
+  /** Skews of sensitive attributes (SENSITIVE_ATTRIBUTES). */
+  fairness: FairnessView;
+  /** Webhook deliveries of membership events (status). */
+  webhooks: WebhookOutbox;
   recommendations: RecommendationService;
   erasure: ErasureService;
   limits: InputLimits;

@@ -8,6 +8,7 @@ import { ItemResolver } from './resolvers/item-resolver.js';
 import { NodeResolver } from './resolvers/node-resolver.js';
 import { RecommendationQueryResolver, UserRecommendationResolver } from './resolvers/recommendation-resolver.js';
 import { RunResolver } from './resolvers/run-resolver.js';
+import { MembershipChangeResolver, RunChangesResolver, SegmentIdentityResolver } from './resolvers/segment-identity-resolver.js';
 import { SegmentResolver } from './resolvers/segment-resolver.js';
 import { UserResolver } from './resolvers/user-resolver.js';
 import { stopWhenRequestEnds } from './stop-when-request-ends.js';
@@ -22,6 +23,9 @@ export const resolvers = [
   UserRecommendationResolver,
   ErasureResolver,
   NodeResolver,
+  SegmentIdentityResolver,
+  RunChangesResolver,
+  MembershipChangeResolver,
 ] as const;
 
 /** Input types of which exactly one field must be given; graphql-js 16 enforces @oneOf, type-graphql cannot declare it. */

@@ -49,7 +49,10 @@ export class ProfileService {
     private readonly embedder: Embedder,
     private readonly interactions: InteractionRepository,
     private readonly assigner: LiveSegmentAssigner,
-    private readonly weights: ProfileWeights,
+    private readonly weights: ProfileWeights & {
+      /** Attributes left out of profile texts (PROFILE_EXCLUDE_ATTRIBUTES): kept on the user, never embedded. */
+      excludeAttributes?: readonly string[];
+    },
     readonly userLocks: KeyedLock,
   ) {}
 
@@ -65,7 +68,10 @@ export class ProfileService {
     const summaries = new Map<string, ItemSummary>(itemRecords.map((r) => [r.id, itemFromRecord(r)] as const));
     const itemVectors = new Map(itemRecords.filter((r) => r.vector).map((r) => [r.id, r.vector!] as const));
 
-    const profileTexts = sources.map((s) => profileText(s, history.get(s.id)!, summaries));
+    const excluded = this.weights.excludeAttributes ?? [];
+    const withoutExcluded = (s: ProfileSource): ProfileSource =>
+      excluded.length === 0 ? s : { ...s, attributes: Object.fromEntries(Object.entries(s.attributes).filter(([name]) => !excluded.includes(name))) };
+    const profileTexts = sources.map((s) => profileText(withoutExcluded(s), history.get(s.id)!, summaries));
     const embedded = await this.embedder.embedWithCoverage(profileTexts);
     const now = Date.now();
     const vectors = sources.map((s, i) => blendProfileVector(embedded[i]!.vector, history.get(s.id)!, itemVectors, this.weights, now));

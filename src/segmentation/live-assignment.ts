@@ -1,6 +1,7 @@
 import type { Attributes } from '../app/validation.js';
 import type { LiveSegmentAssigner } from '../profiles/profile-service.js';
 import type { ActiveSegments } from './active-segments.js';
+import type { MembershipEvents } from './membership-events.js';
 import type { MembershipRepository } from './membership-repository.js';
 
 /**
@@ -11,6 +12,8 @@ export class LiveAssignment implements LiveSegmentAssigner {
   constructor(
     private readonly active: ActiveSegments,
     private readonly memberships: MembershipRepository,
+    /** Membership events (LIVE_ASSIGNMENT) for users whose key changes. */
+    private readonly events: MembershipEvents | null = null,
   ) {}
 
   assignLive(users: Array<{ id: string; vector: Float32Array; attributes: Attributes }>): void {
@@ -27,7 +30,11 @@ export class LiveAssignment implements LiveSegmentAssigner {
       if (p) entries.push({ userId: u.id, segment: p.ref.index, child: p.ref.child, distance: p.distance });
       else outside.push(u.id);
     });
+    const changes = this.events?.liveAssignments(runId, entries, outside) ?? [];
+    // Recorded before the rows change: a crash in between repeats an event rather than losing one.
+    this.events?.record(changes);
     this.memberships.assignLive(runId, entries);
     this.memberships.removeFromRun(runId, outside);
+    this.events?.announce(changes);
   }
 }

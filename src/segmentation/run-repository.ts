@@ -18,7 +18,7 @@ interface Row {
 }
 
 /** Parts of a run kept as JSON: what was asked, and the results that are structures. */
-type Details = Pick<SegmentationRun, 'request' | 'kCandidates' | 'metrics' | 'stability' | 'timings'>;
+type Details = Pick<SegmentationRun, 'request' | 'kCandidates' | 'metrics' | 'stability' | 'timings' | 'changes'>;
 
 const date = (ms: number | null) => (ms === null ? null : new Date(ms));
 
@@ -38,6 +38,7 @@ function fromRow(row: Row): SegmentationRun {
     metrics: details.metrics ?? null,
     stability: details.stability ?? null,
     timings: details.timings ?? [],
+    changes: details.changes ?? [],
     error: row.error,
     createdAt: new Date(row.created_at_ms),
     startedAt: date(row.started_at_ms),
@@ -56,7 +57,7 @@ export class RunRepository {
    * statement): of two concurrent reclusters exactly one is claimed.
    */
   claim(run: SegmentationRun): boolean {
-    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
+    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings, changes: run.changes };
     const result = prepareCached(this.db, 
         `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, created_at_ms, details)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE status IN ('QUEUED', 'RUNNING'))`,
@@ -92,7 +93,7 @@ export class RunRepository {
   }
 
   private write(run: SegmentationRun, condition: string): boolean {
-    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
+    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings, changes: run.changes };
     const result = prepareCached(this.db, 
         `UPDATE runs SET status = ?, k = ?, phase = ?, progress = ?, user_count = ?, iteration = ?, inertia = ?, error = ?,
            started_at_ms = ?, finished_at_ms = ?, details = ? WHERE id = ? AND ${condition}`,
@@ -116,7 +117,7 @@ export class RunRepository {
 
   /** Inserts or overwrites a run unconditionally (start-up repair, tests). */
   save(run: SegmentationRun): void {
-    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings };
+    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings, changes: run.changes };
     prepareCached(this.db, 
         `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, user_count, iteration, inertia, error,
                           created_at_ms, started_at_ms, finished_at_ms, details)

@@ -1,4 +1,5 @@
 import type { ClusteringAlgorithm, KScore } from './clustering-job.js';
+import type { SegmentChange } from './segment-identity.js';
 import type { RunStability } from './stability.js';
 
 export const RUN_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
@@ -54,6 +55,8 @@ export interface SegmentationRun {
   kCandidates: KScore[];
   metrics: RunMetrics | null;
   stability: RunStability | null;
+  /** What happened to each segment key against the run this one replaced (empty until it succeeds). */
+  changes: SegmentChange[];
   /** Wall time of each finished phase, in ms, in order. */
   timings: Array<{ phase: RunPhase; ms: number }>;
   error: string | null;

@@ -28,12 +28,18 @@ export interface Segment {
   /** `${runId}:${index}` for top-level segments, `${runId}:${parent}.${child}` for children. */
   id: string;
   runId: string;
+  /**
+   * Stable identity across runs (see segment-identity.ts): a segment takes the key of the
+   * previous active run's segment it matches. Subsegments: "<parent key>.<child index>".
+   * Segments written before keys existed carry their id.
+   */
+  key: string;
   /** Position among its siblings; 0 is the largest. */
   index: number;
   /** 0 for top-level segments, 1 for subsegments. */
   level: number;
   label: string;
-  /** A name people gave the segment (renameSegment); absent or null until then. Kept apart from the computed label. */
+  /** Unused since names belong to segment keys (updateSegment, SegmentKeyRepository); kept for records written before. */
   name?: string | null;
   size: number;
   keywords: Keyword[];
@@ -74,6 +80,7 @@ export const segmentIdOf = (ref: SegmentRef) => (ref.child === null ? segmentId(
 export function segmentToPayload(s: Segment): Payload {
   return {
     runId: s.runId,
+    key: s.key,
     index: s.index,
     level: s.level,
     label: s.label,
@@ -91,6 +98,7 @@ export function segmentFromRecord(r: StoredRecord): Segment {
   return {
     id: r.id,
     runId: p.runId as string,
+    key: (p.key as string | undefined) ?? r.id,
     index: p.index as number,
     level: (p.level as number | undefined) ?? 0,
     label: p.label as string,

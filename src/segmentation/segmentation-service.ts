@@ -7,17 +7,20 @@ import { USERS } from '../store/collections.js';
 import type { VectorStore } from '../store/port.js';
 import type { ActiveSegments } from './active-segments.js';
 import type { WorkerMessage } from './clustering-job.js';
+import { runMembershipChanges, type MembershipEvents } from './membership-events.js';
 import type { MembershipRepository } from './membership-repository.js';
 import { clusterPopulation } from './pipeline/cluster-step.js';
 import { describeSegments } from './pipeline/describe-step.js';
 import { RunProgress } from './pipeline/run-progress.js';
 import { DESCRIBE_MIN_PER_SEGMENT, topUpRows, topUpSample } from './pipeline/sample-top-up.js';
 import { scrollPopulation } from './pipeline/scroll-step.js';
-import { writeRun } from './pipeline/write-step.js';
+import { topCentroids, writeRun } from './pipeline/write-step.js';
 import { populationFilter, validateRunRequest, type ReclusterRequest } from './run-request.js';
 import { isTerminal, type SegmentationRun } from './run.js';
 import type { RunRepository } from './run-repository.js';
-import type { SegmentRepository } from './segment-repository.js';
+import { assignSegmentKeys, childSegmentKey } from './segment-identity.js';
+import type { SegmentKeyRepository } from './segment-key-repository.js';
+import type { SegmentRepository, SegmentWithCentroid } from './segment-repository.js';
 import { compareMemberships } from './stability.js';
 
 export type { ReclusterRequest } from './run-request.js';
@@ -87,6 +90,8 @@ export class SegmentationService {
     private readonly listener: RunListener,
     private readonly options: SegmentationOptions,
     private readonly logger: Logger,
+    /** Stable keys and membership events (see segment-identity.ts, membership-events.ts). */
+    private readonly identity: { keys: SegmentKeyRepository; events: MembershipEvents },
   ) {}
 
   /** Marks runs a previous process left unfinished as FAILED (their segments removed) and loads the active centroids. */
@@ -130,6 +135,7 @@ export class SegmentationService {
       metrics: null,
       stability: null,
       timings: [],
+      changes: [],
       error: null,
       createdAt: new Date(),
       startedAt: null,
@@ -295,30 +301,67 @@ export class SegmentationService {
       });
       checkCancelled();
 
-      // 4. Write segments, then memberships under this run's id (invisible until the run is active).
+      // 4. Identity: each segment takes the key of the active run's segment it matches (or a new one).
+      const replacedRunId = this.active.runId();
+      const previousByUser = replacedRunId ? this.memberships.segmentByUser(replacedRunId) : new Map<string, number>();
+      const previous = replacedRunId ? await this.previousIdentity(replacedRunId, d) : { keys: [], centroids: new Float32Array(0) };
+      checkCancelled();
+      const identity = assignSegmentKeys({
+        previousKeys: previous.keys,
+        previousCentroids: previous.centroids,
+        previousByUser,
+        ids,
+        assignments: clustered.assignments,
+        k: clustered.kept,
+        centroids: topCentroids(segments, d),
+        d,
+      });
+      const keyed = withKeys(segments, identity.keys);
+
+      // 5. Write segments, then memberships under this run's id (invisible until the run is active).
       progress.phase('writing', 0, {}, true);
       await writeRun(
         { segments: this.segments, memberships: this.memberships },
-        { runId, segments, ids, matrix: clustered.matrix, d, assignments: clustered.assignments, childOf: clustered.childOf },
+        { runId, segments: keyed, ids, matrix: clustered.matrix, d, assignments: clustered.assignments, childOf: clustered.childOf },
         { batchSize: this.options.writeBatchSize, signal, onProgress: (fraction) => progress.phase('writing', fraction) },
       );
       checkCancelled();
 
-      // 5. Compare with the run this one replaces, then switch: from here on every query answers from this run.
-      const replacedRunId = this.active.runId();
+      // 6. Compare with the run this one replaces, then switch: from here on every query answers from this run.
       let stability = null;
       if (replacedRunId) {
-        const previous = this.memberships.segmentByUser(replacedRunId);
-        stability = compareMemberships(replacedRunId, Int32Array.from(ids, (id) => previous.get(id) ?? -1), clustered.assignments);
+        stability = compareMemberships(replacedRunId, Int32Array.from(ids, (id) => previousByUser.get(id) ?? -1), clustered.assignments);
       }
-      const succeeded: SegmentationRun = { ...progress.run, status: 'SUCCEEDED', stability, ...progress.phaseChanges('done'), finishedAt: new Date() };
-      // Status and active pointer change in one transaction, and only if the run was not cancelled meanwhile.
-      const activated = this.runs.activate(succeeded, () => this.memberships.removeErased(runId, scrollStartedAt));
+      const finishedAt = new Date();
+      const succeeded: SegmentationRun = {
+        ...progress.run,
+        status: 'SUCCEEDED',
+        stability,
+        changes: identity.changes,
+        ...progress.phaseChanges('done'),
+        finishedAt,
+      };
+      const changes = runMembershipChanges({
+        runId,
+        previousKeys: previous.keys,
+        previousByUser,
+        ids,
+        assignments: clustered.assignments,
+        keys: identity.keys,
+        at: finishedAt,
+      });
+      // Status, active pointer, keys and the events' outbox rows change in one transaction, and only if the run was not cancelled meanwhile.
+      const activated = this.runs.activate(succeeded, () => {
+        this.memberships.removeErased(runId, scrollStartedAt);
+        this.identity.keys.saveRun(runId, identity.keys);
+        this.identity.events.record(changes);
+      });
       if (!activated) throw new RunCancelled();
       // Clients hear SUCCEEDED only once queries answer from this run.
       await this.active.reload();
       this.current = succeeded;
       this.publish(succeeded, true);
+      this.identity.events.announce(changes);
       this.retire(runId, replacedRunId);
       this.logger.info({ runId, users: n, k: clustered.kept, ms: Date.now() - started }, 'segmentation run succeeded');
     } catch (error) {
@@ -338,6 +381,15 @@ export class SegmentationService {
         await this.segments.deleteRun(runId).catch(() => undefined);
       }
     }
+  }
+
+  /** Keys (by index) and unit centroids of the replaced run's top-level segments. */
+  private async previousIdentity(runId: string, d: number): Promise<{ keys: string[]; centroids: Float32Array }> {
+    const top = (await this.segments.withCentroids(runId)).filter((s) => s.segment.level === 0);
+    const stored = this.identity.keys.keysOf(runId);
+    const keys: string[] = [];
+    for (const s of top) keys[s.segment.index] = stored[s.segment.index] ?? s.segment.key;
+    return { keys: Array.from({ length: keys.length }, (_, i) => keys[i] ?? `${runId}:${i}`), centroids: topCentroids(top, d) };
   }
 
   /** Saves progress (an ended run is saved by finish/activate, never overwritten here) and tells listeners. */
@@ -362,4 +414,14 @@ export class SegmentationService {
       this.logger.warn({ err: error }, 'removing the memberships of replaced runs failed; retried after the next run');
     }
   }
+}
+
+/** The run's segments with their stable keys (subsegments: the parent's key and their index). */
+function withKeys(segments: readonly SegmentWithCentroid[], keys: readonly string[]): SegmentWithCentroid[] {
+  const parentIndex = (parentId: string) => Number(parentId.slice(parentId.lastIndexOf(':') + 1));
+  return segments.map((s) => {
+    const key =
+      s.segment.level === 0 ? keys[s.segment.index]! : childSegmentKey(keys[parentIndex(s.segment.parentId!)]!, s.segment.index);
+    return { ...s, segment: { ...s.segment, key } };
+  });
 }

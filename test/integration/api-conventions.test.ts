@@ -1,6 +1,6 @@
 /**
  * The API conventions frontends build on: mutation payloads with userErrors, Relay connections
- * over every growing list, global ids with node(id:)/nodes(ids:), renameSegment, @oneOf and
+ * over every growing list, global ids with node(id:)/nodes(ids:), updateSegment, @oneOf and
  * per-request batching of lookups (DataLoader).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -290,26 +290,26 @@ describe('API conventions', () => {
   });
 
   describe('segments', () => {
-    it('renames a segment, keeps its computed label, and refuses an empty name', async () => {
-      const segments = await server.gql<{ segments: Array<{ id: string; label: string; name: string | null }> }>(`{ segments { id label name } }`);
+    it('names a segment by its key, keeps its computed label, and refuses an empty name or an unknown key', async () => {
+      const segments = await server.gql<{ segments: Array<{ id: string; key: string; label: string; name: string | null }> }>(`{ segments { id key label name } }`);
       const target = segments.data!.segments[1]!;
       expect(target.name).toBeNull();
-      const renamed = await server.gql<{ renameSegment: { segment: { id: string; name: string; label: string } } }>(
-        `mutation($id: ID!) { renameSegment(id: $id, name: "Weekend bakers") { segment { id name label } ${USER_ERRORS} } }`,
-        { id: target.id },
+      const named = await server.gql<{ updateSegment: { segment: { id: string; name: string; label: string } } }>(
+        `mutation($key: ID!) { updateSegment(key: $key, name: "Weekend bakers") { segment { id name label } ${USER_ERRORS} } }`,
+        { key: target.key },
       );
-      expect(renamed.data!.renameSegment).toEqual({ segment: { id: target.id, name: 'Weekend bakers', label: target.label }, userErrors: [] });
+      expect(named.data!.updateSegment).toEqual({ segment: { id: target.id, name: 'Weekend bakers', label: target.label }, userErrors: [] });
       const read = await server.gql<{ segment: { name: string } }>(`query($id: ID!) { segment(id: $id) { name } }`, { id: target.id });
       expect(read.data!.segment.name).toBe('Weekend bakers');
-      const empty = await server.gql<{ renameSegment: { segment: null; userErrors: Array<{ field: string[]; code: string }> } }>(
-        `mutation($id: ID!) { renameSegment(id: $id, name: "   ") { segment { id } ${USER_ERRORS} } }`,
-        { id: target.id },
+      const empty = await server.gql<{ updateSegment: { segment: null; userErrors: Array<{ field: string[]; code: string }> } }>(
+        `mutation($key: ID!) { updateSegment(key: $key, name: "   ") { segment { id } ${USER_ERRORS} } }`,
+        { key: target.key },
       );
-      expect(empty.data!.renameSegment).toMatchObject({ segment: null, userErrors: [{ field: ['name'], code: 'BAD_USER_INPUT' }] });
-      const unknown = await server.gql<{ renameSegment: { userErrors: Array<{ code: string }> } }>(
-        `mutation { renameSegment(id: "nope:1", name: "x") { segment { id } ${USER_ERRORS} } }`,
+      expect(empty.data!.updateSegment).toMatchObject({ segment: null, userErrors: [{ field: ['name'], code: 'BAD_USER_INPUT' }] });
+      const unknown = await server.gql<{ updateSegment: { userErrors: Array<{ field: string[]; code: string }> } }>(
+        `mutation { updateSegment(key: "nope", name: "x") { segment { id } ${USER_ERRORS} } }`,
       );
-      expect(unknown.data!.renameSegment.userErrors).toMatchObject([{ code: 'NOT_FOUND' }]);
+      expect(unknown.data!.updateSegment.userErrors).toMatchObject([{ field: ['key'], code: 'NOT_FOUND' }]);
       expect((await server.gql<{ segment: { name: string } }>(`query($id: ID!) { segment(id: $id) { name } }`, { id: target.id })).data!.segment.name).toBe(
         'Weekend bakers',
       );

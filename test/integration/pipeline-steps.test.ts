@@ -119,7 +119,7 @@ describe('scroll step', () => {
 
 /** One top-level segment along axis 0. */
 const onlySegment = (runId: string) => ({
-  segment: { id: `${runId}:0`, runId, index: 0, level: 0, label: 'all', size: N, keywords: [], parentId: null, metrics: null, traits: [], topItems: [] },
+  segment: { id: `${runId}:0`, runId, key: `${runId}:0`, index: 0, level: 0, label: 'all', size: N, keywords: [], parentId: null, metrics: null, traits: [], topItems: [] },
   centroid: Float32Array.from([1, 0, 0, 0]),
 });
 
@@ -138,6 +138,7 @@ describe('write step and active segments', () => {
     metrics: null,
     stability: null,
     timings: [],
+    changes: [],
     error: null,
     createdAt: new Date(),
     startedAt: null,

@@ -1,7 +1,7 @@
 /**
  * Every ```graphql block of the README, run as written and in order against a real server with the
  * demo data (SEED_DEMO). Fails on any error and on any non-empty `userErrors`, so the examples
- * cannot rot. Ids the service generates are variables: $runId (the newest run), $segmentId (the
+ * cannot rot. Ids the service generates are variables: $runId (the newest run), $segmentId and $segmentKey (the
  * largest active segment).
  */
 import fs from 'node:fs';
@@ -47,10 +47,14 @@ describe('README examples', () => {
   }
 
   async function variables(operation: OperationDefinitionNode): Promise<Record<string, unknown>> {
-    const ids = await server.gql<{ segmentationRunsConnection: { nodes: Array<{ id: string }> }; segments: Array<{ id: string }> }>(
-      `{ segmentationRunsConnection(first: 1) { nodes { id } } segments { id } }`,
+    const ids = await server.gql<{ segmentationRunsConnection: { nodes: Array<{ id: string }> }; segments: Array<{ id: string; key: string }> }>(
+      `{ segmentationRunsConnection(first: 1) { nodes { id } } segments { id key } }`,
     );
-    const known: Record<string, unknown> = { runId: ids.data!.segmentationRunsConnection.nodes[0]?.id, segmentId: ids.data!.segments[0]?.id };
+    const known: Record<string, unknown> = {
+      runId: ids.data!.segmentationRunsConnection.nodes[0]?.id,
+      segmentId: ids.data!.segments[0]?.id,
+      segmentKey: ids.data!.segments[0]?.key,
+    };
     const out: Record<string, unknown> = {};
     for (const definition of operation.variableDefinitions ?? []) {
       const name = definition.variable.name.value;

@@ -7,7 +7,7 @@ import { RepresentativeUserType, SegmentItemType, SegmentMetricsType, TraitType 
 import { loadersOf } from '../loaders.js';
 import { toGlobalId } from '../node-id.js';
 import { mutationPayload } from '../payloads/user-errors.js';
-import { RenameSegmentPayloadType } from '../types/payloads.js';
+import { } from '../types/payloads.js';
 import { AFTER_DESCRIPTION, FIRST_DESCRIPTION, toConnection } from './connection.js';
 import { finite } from './finite.js';
 
@@ -24,36 +24,9 @@ export class SegmentResolver {
     return loadersOf(context).segments.load(id);
   }
 
-  @Mutation(() => RenameSegmentPayloadType, {
-    nullable: true,
-    description:
-      'Gives a segment a name people chose (shown as `name`; the computed `label` stays). A name belongs to that segment of that run: ' +
-      'a new run\'s segments start without one.',
-  })
-  renameSegment(
-    @Arg('id', () => ID, { description: 'The segment to name.' }) id: string,
-    @Arg('name', () => String, { nullable: true, description: 'The new name, 1 to 100 characters; null removes it.' }) name: string | null,
-    @Ctx() context: GraphQLContext,
-  ) {
-    return mutationPayload(
-      ['id', 'name'],
-      async () => {
-        const segment = await context.services.segmentNames.rename(id, name ?? null);
-        loadersOf(context).segments.clear(id);
-        return { segment };
-      },
-      { segment: null },
-    );
-  }
-
   @FieldResolver(() => ID, { description: 'Opaque global id (Node): fetch the segment again with node(id:).' })
   nodeId(@Root() segment: Segment) {
     return toGlobalId('Segment', segment.id);
-  }
-
-  @FieldResolver(() => String, { nullable: true, description: 'The name people gave it with renameSegment (1-100 characters); null until then.' })
-  name(@Root() segment: Segment) {
-    return segment.name ?? null;
   }
 
   @FieldResolver(() => Int, { description: 'Members now: those the run placed plus users assigned live since, less erased users.' })

@@ -94,6 +94,13 @@ export class SegmentType extends NodeInterface {
   @Field(() => ID, { description: 'The run that found this segment (see `run`).' })
   runId!: string;
 
+  @Field(() => ID, {
+    description:
+      'Stable identity across runs: a segment keeps the key of the previous active run\'s segment it matches (member overlap and ' +
+      'centroid similarity). Subsegments: "<parent key>.<child index>". Use it to name, follow and sync a segment.',
+  })
+  key!: string;
+
   @Field(() => Int, { description: 'Position among its siblings; 0 is the largest.' })
   index!: number;
 
@@ -105,7 +112,7 @@ export class SegmentType extends NodeInterface {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The name people gave the segment with renameSegment (1-100 characters); null until then. Show `name ?? label`.',
+    description: 'The name operators gave the segment\'s key with updateSegment (1-200 characters); it follows the key into later runs. Null until then. Show `name ?? label`.',
   })
   name!: string | null;
 

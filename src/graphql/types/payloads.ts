@@ -127,9 +127,9 @@ export class SegmentationRunPayloadType {
   userErrors!: UserErrorType[];
 }
 
-@ObjectType('RenameSegmentPayload', { description: 'The renamed segment, or why nothing changed.' })
-export class RenameSegmentPayloadType {
-  @Field(() => SegmentType, { nullable: true, description: 'The segment with its new name; null when rejected.' })
+@ObjectType('UpdateSegmentPayload', { description: 'The segment whose key was named or described, or why nothing changed.' })
+export class UpdateSegmentPayloadType {
+  @Field(() => SegmentType, { nullable: true, description: 'The segment carrying the key, with its new name and description; null when rejected.' })
   segment!: SegmentType | null;
 
   @Field(() => [UserErrorType], { description: USER_ERRORS })

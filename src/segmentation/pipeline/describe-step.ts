@@ -55,6 +55,8 @@ export function describeSegments({ runId, n, d, clustered, sample }: DescribeInp
       segment: {
         id: segmentId(runId, j),
         runId,
+        // Replaced by the stable key once the run is matched against the active one.
+        key: segmentId(runId, j),
         index: j,
         level: 0,
         label: labels[j]!,
@@ -113,6 +115,7 @@ function describeChildren({ runId, n, d, clustered, sample }: DescribeInput, sam
         segment: {
           id: childSegmentId(runId, j, c),
           runId,
+          key: childSegmentId(runId, j, c),
           index: c,
           level: 1,
           label: labels[c]!,
