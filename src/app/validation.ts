@@ -21,7 +21,14 @@ export const MAX_QUERY_NESTING = 64;
  * Checks a batch before anything is written: size within limits, every id present,
  * short enough and unique. Throws BAD_USER_INPUT naming every offending id.
  */
-export function validateBatch<T>(rows: readonly T[], idOf: (row: T) => string, what: string, limits: InputLimits): void {
+export function validateBatch<T>(
+  rows: readonly T[],
+  idOf: (row: T) => string,
+  what: string,
+  limits: InputLimits,
+  /** Where the id sits in a row, for error paths: ".id" in objects; "" when the rows are the ids themselves. */
+  idField = '.id',
+): void {
   if (rows.length === 0) throw badInput(`${what}: the batch is empty`);
   if (rows.length > limits.maxBatchSize) {
     throw badInput(`${what}: ${rows.length} rows exceed the batch limit of ${limits.maxBatchSize}`, {
@@ -32,7 +39,7 @@ export function validateBatch<T>(rows: readonly T[], idOf: (row: T) => string, w
   const duplicates = new Set<string>();
   rows.forEach((row, index) => {
     const id = idOf(row);
-    validateId(id, `${what}[${index}].id`);
+    validateId(id, `${what}[${index}]${idField}`);
     if (seen.has(id)) duplicates.add(id);
     seen.add(id);
   });

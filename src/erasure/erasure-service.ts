@@ -48,7 +48,7 @@ export class ErasureService {
   ) {}
 
   async deleteUsers(ids: string[]): Promise<DeletionResult> {
-    validateBatch(ids, (id) => id, 'ids', this.limits);
+    validateBatch(ids, (id) => id, 'ids', this.limits, '');
     return this.userLocks.runAll(ids, async () => {
       const existing = new Set((await this.store.get(USERS, ids)).map((r) => r.id));
       const changes = this.membershipEvents?.deletions(ids) ?? [];
@@ -66,7 +66,7 @@ export class ErasureService {
   }
 
   async deleteItems(ids: string[]): Promise<DeletionResult> {
-    validateBatch(ids, (id) => id, 'ids', this.limits);
+    validateBatch(ids, (id) => id, 'ids', this.limits, '');
     const result = await this.itemLocks.runAll(ids, async () => {
       const existing = new Set((await this.store.get(ITEMS, ids)).map((r) => r.id));
       this.erasures.inTransaction(() => {
@@ -87,7 +87,7 @@ export class ErasureService {
     validateId(userId, 'userId');
     if (itemIds !== null) {
       if (itemIds.length === 0) throw badInput('itemIds: give at least one item id, or leave it out to delete all of the user\'s interactions');
-      validateBatch(itemIds, (id) => id, 'itemIds', this.limits);
+      validateBatch(itemIds, (id) => id, 'itemIds', this.limits, '');
     }
     return this.userLocks.runAll([userId], async () => {
       const had = itemIds === null ? [] : itemIds.filter((id) => this.interactions.countForUserAndItem(userId, id) > 0);
