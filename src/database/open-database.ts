@@ -105,6 +105,9 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (user_id, flag)
    ) WITHOUT ROWID;
    CREATE INDEX interactions_user_item ON interactions(user_id, item_id, at_ms);`,
+  // Each run's 2-D projection for plots (src/segmentation/projection.ts), as JSON: centroids and a
+  // seeded member sample, written with the run's activation so it survives restarts.
+  `CREATE TABLE run_projections (run_id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;`,
 ];
 
 export function openDatabase(dataDir: string): Database {
