@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { accessConfigFields, defaultHost } from '../auth/access-config.js';
 import { loadApiKeys, type ApiKey } from '../auth/api-keys.js';
+import { cleaningConfigFields } from '../interactions/event-cleaning.js';
 import { VECTOR_INDEX_TYPES } from '../store/lancedb-maintenance.js';
 import { segmentConfigFields } from './segment-config.js';
 
@@ -118,6 +119,7 @@ export const configSchema = z.object({
   WS_MAX_CONNECTIONS: positiveInt(1, 1_000_000).default(1000),
   DEBUG_ERRORS: booleanFromEnv.default(false),
   ...segmentConfigFields,
+  ...cleaningConfigFields,
 });
 
 type ParsedConfig = z.infer<typeof configSchema>;

@@ -246,7 +246,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     refresher = profileRefresher;
     const users = new UserService(requestStore, model, profiles, limits);
     const items = new ItemService(requestStore, model, limits, itemLocks);
-    const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule());
+    const interactions = new InteractionService(interactionRepository, users, items, limits, () => profileRefresher.schedule(), {
+      viewDedupWindowMs: config.INTERACTION_DEDUP_WINDOW_MS,
+      automatedEventsPerMinute: config.AUTOMATED_EVENTS_PER_MINUTE,
+      automatedWindowMs: config.AUTOMATED_WINDOW_MS,
+    });
     const memberships = new MembershipService(requestStore, membershipRepository, activeSegments, segmentRepository, limits);
     // Erasure uses the store unbound from the request: once begun, it finishes even if the client goes away.
     const erasure = new ErasureService(

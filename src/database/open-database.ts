@@ -95,6 +95,19 @@ const MIGRATIONS: string[] = [
      delivered_at_ms INTEGER
    );
    CREATE INDEX webhook_outbox_due ON webhook_outbox(status, next_attempt_ms);`,
+  // Flags on users from the event-cleaning rules (src/interactions/event-cleaning.ts), e.g.
+  // AUTOMATED: such users are left out of popularity and segment statistics. Erased with the user.
+  // The second index serves the exact-duplicate and repeated-VIEW checks of every batch.
+  `CREATE TABLE user_flags (
+     user_id TEXT NOT NULL,
+     flag TEXT NOT NULL,
+     flagged_at_ms INTEGER NOT NULL,
+     PRIMARY KEY (user_id, flag)
+   ) WITHOUT ROWID;
+   CREATE INDEX interactions_user_item ON interactions(user_id, item_id, at_ms);`,
+  // Each run's 2-D projection for plots (src/segmentation/projection.ts), as JSON: centroids and a
+  // seeded member sample, written with the run's activation so it survives restarts.
+  `CREATE TABLE run_projections (run_id TEXT PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;`,
 ];
 
 export function openDatabase(dataDir: string): Database {

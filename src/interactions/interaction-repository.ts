@@ -35,6 +35,8 @@ export interface InteractionListener {
   usersRemoved(userIds: readonly string[]): void;
   itemsRemoved(itemIds: readonly string[]): void;
   userItemsRemoved(userId: string, itemIds: readonly string[] | null): void;
+  /** Users newly flagged AUTOMATED: no longer counted in popularity. */
+  usersFlagged?(userIds: readonly string[]): void;
 }
 
 /** Interactions are an append-only event log in SQLite. */
@@ -74,6 +76,54 @@ export class InteractionRepository {
     });
     this.version++;
     for (const l of this.listeners) l.appended(interactions);
+  }
+
+  /** Whether this exact event (user, item, kind, value, time) is stored. */
+  hasExact(row: Interaction): boolean {
+    const found = prepareCached(
+      this.db,
+      'SELECT 1 FROM interactions WHERE user_id = ? AND item_id = ? AND at_ms = ? AND kind = ? AND value IS ? LIMIT 1',
+    ).get(row.userId, row.itemId, row.at.getTime(), row.kind, row.value);
+    return found !== undefined;
+  }
+
+  /** Whether the user has a stored VIEW of the item with fromMs < at < toMs. */
+  hasViewBetween(userId: string, itemId: string, fromMs: number, toMs: number): boolean {
+    const found = prepareCached(
+      this.db,
+      "SELECT 1 FROM interactions WHERE user_id = ? AND item_id = ? AND at_ms > ? AND at_ms < ? AND kind = 'VIEW' LIMIT 1",
+    ).get(userId, itemId, fromMs, toMs);
+    return found !== undefined;
+  }
+
+  /** The times (ms, ascending) of a user's events with fromMs < at < toMs. */
+  timesBetween(userId: string, fromMs: number, toMs: number): number[] {
+    const rows = prepareCached(this.db, 'SELECT at_ms FROM interactions WHERE user_id = ? AND at_ms > ? AND at_ms < ? ORDER BY at_ms')
+      .all(userId, fromMs, toMs) as Array<{ at_ms: number }>;
+    return rows.map((r) => r.at_ms);
+  }
+
+  /** Flags users (idempotent) and tells listeners about those newly flagged. */
+  flagUsers(userIds: readonly string[], flag: string): void {
+    if (userIds.length === 0) return;
+    const insert = prepareCached(this.db, 'INSERT INTO user_flags(user_id, flag, flagged_at_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING');
+    const now = Date.now();
+    const added = transaction(this.db, () => userIds.filter((id) => Number(insert.run(id, flag, now).changes) > 0));
+    if (added.length === 0) return;
+    this.version++;
+    for (const l of this.listeners) l.usersFlagged?.(added);
+  }
+
+  /** A user's flags, sorted. */
+  flagsOf(userId: string): string[] {
+    const rows = prepareCached(this.db, 'SELECT flag FROM user_flags WHERE user_id = ? ORDER BY flag').all(userId) as Array<{ flag: string }>;
+    return rows.map((r) => r.flag);
+  }
+
+  /** Every user carrying this flag. */
+  usersFlaggedAs(flag: string): string[] {
+    const rows = prepareCached(this.db, 'SELECT user_id FROM user_flags WHERE flag = ?').all(flag) as Array<{ user_id: string }>;
+    return rows.map((r) => r.user_id);
   }
 
   /** Up to `limit` users waiting for a profile rebuild, oldest first, with when they were queued. */
@@ -142,7 +192,8 @@ export class InteractionRepository {
   /**
    * For each of these users, the distinct items they engaged with positively (anything but a
    * rating of 2 or less). Used for segment portraits, over a run's profile sample: one indexed
-   * lookup per chunk of users, never the whole log.
+   * lookup per chunk of users, never the whole log. Flagged users (AUTOMATED) have none here, so
+   * they never shape a segment's top items.
    */
   positiveEngagementsOf(userIds: readonly string[]): Map<string, string[]> {
     const byUser = new Map<string, string[]>();
@@ -150,7 +201,8 @@ export class InteractionRepository {
       const chunk = userIds.slice(start, start + ENGAGEMENT_CHUNK);
       const rows = prepareCached(this.db, 
           `SELECT DISTINCT user_id, item_id FROM interactions
-           WHERE user_id IN (${chunk.map(() => '?').join(',')}) AND NOT (kind = 'RATING' AND value <= 2)`,
+           WHERE user_id IN (${chunk.map(() => '?').join(',')}) AND NOT (kind = 'RATING' AND value <= 2)
+             AND user_id NOT IN (SELECT user_id FROM user_flags)`,
         )
         .all(...chunk) as Array<{ user_id: string; item_id: string }>;
       for (const r of rows) {
@@ -169,10 +221,12 @@ export class InteractionRepository {
   removeUsers(userIds: readonly string[]): number {
     const interactions = prepareCached(this.db, 'DELETE FROM interactions WHERE user_id = ?');
     const queued = prepareCached(this.db, 'DELETE FROM profile_queue WHERE user_id = ?');
+    const flags = prepareCached(this.db, 'DELETE FROM user_flags WHERE user_id = ?');
     let removed = 0;
     for (const id of userIds) {
       removed += Number(interactions.run(id).changes);
       queued.run(id);
+      flags.run(id);
     }
     this.removed();
     for (const l of this.listeners) l.usersRemoved(userIds);

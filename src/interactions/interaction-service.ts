@@ -11,6 +11,20 @@ import {
   type InteractionKind,
 } from './interaction.js';
 import type { InteractionPosition, InteractionRepository } from './interaction-repository.js';
+import { AUTOMATED_FLAG, cleanBatch, looksAutomated, type CleaningRules } from './event-cleaning.js';
+
+/** What a batch recorded after cleaning (README "Clean events"). */
+export interface RecordedBatch {
+  /** The rows recorded, in input order (with `at` filled in). */
+  recorded: Interaction[];
+  /** Exact duplicates (same user, item, kind, value and time) dropped, within the batch or of stored events. */
+  duplicatesDropped: number;
+  /** VIEWs dropped because the user viewed the item within INTERACTION_DEDUP_WINDOW_MS. */
+  viewsCollapsed: number;
+}
+
+/** The defaults of the README's configuration table. */
+export const DEFAULT_CLEANING_RULES: CleaningRules = { viewDedupWindowMs: 30 * 60 * 1000, automatedEventsPerMinute: 60, automatedWindowMs: 10 * 60 * 1000 };
 
 export interface InteractionInput {
   userId: string;
@@ -28,6 +42,7 @@ export class InteractionService {
     private readonly limits: InputLimits,
     /** Told after a batch is recorded (the profile refresher schedules a rebuild). */
     private readonly onRecorded: () => void = () => undefined,
+    private readonly cleaning: CleaningRules = DEFAULT_CLEANING_RULES,
   ) {}
 
   /**
@@ -35,11 +50,14 @@ export class InteractionService {
    * including that each user and item exists: a rejected batch writes nothing.
    */
   async record(inputs: InteractionInput[]): Promise<number> {
-    return (await this.recordAll(inputs)).length;
+    return (await this.recordAll(inputs)).recorded.length;
   }
 
-  /** Like record, returning the rows as stored (with `at` filled in), in input order. */
-  async recordAll(inputs: InteractionInput[]): Promise<Interaction[]> {
+  /**
+   * Like record, returning the rows as stored (with `at` filled in), in input order, and what
+   * cleaning dropped. Users whose event rate now looks automated are flagged.
+   */
+  async recordAll(inputs: InteractionInput[]): Promise<RecordedBatch> {
     if (inputs.length === 0) throw badInput('interactions: the batch is empty');
     if (inputs.length > this.limits.maxBatchSize) {
       throw badInput(`interactions: ${inputs.length} rows exceed the batch limit of ${this.limits.maxBatchSize}`, {
@@ -72,6 +90,9 @@ export class InteractionService {
     const itemIds = [...new Set(rows.map((r) => r.itemId))];
     // Held from the existence check to the append, so an erasure cannot slip between them and
     // leave events of a deleted user or item behind. Always users, then items: no cycle.
+    let batch: RecordedBatch = { recorded: [], duplicatesDropped: 0, viewsCollapsed: 0 };
+    // Cleaning runs under the same locks as the append: a concurrent batch of the same user
+    // cannot slip the same event in between the check and the write.
     await this.users.locks.runAll(userIds, () =>
       this.items.itemLocks.runAll(itemIds, async () => {
         const [missingUsers, missingItems] = await Promise.all([this.users.missing(userIds), this.items.missing(itemIds)]);
@@ -81,11 +102,36 @@ export class InteractionService {
           if (missingItems.length > 0) parts.push(`unknown items: ${missingItems.slice(0, 10).join(', ')}`);
           throw notFound(`interactions: ${parts.join('; ')}; nothing was recorded`, { missingUsers, missingItems });
         }
-        this.repository.append(rows);
+        const cleaned = cleanBatch(rows, this.repository, this.cleaning);
+        batch = { recorded: cleaned.kept, duplicatesDropped: cleaned.duplicatesDropped, viewsCollapsed: cleaned.viewsCollapsed };
+        if (cleaned.kept.length === 0) return;
+        this.repository.append(cleaned.kept);
+        this.flagAutomated(cleaned.kept);
       }),
     );
-    this.onRecorded();
-    return rows;
+    if (batch.recorded.length > 0) this.onRecorded();
+    return batch;
+  }
+
+  /** Flags the batch's users whose events around the new ones exceed the sustained-rate rule. */
+  private flagAutomated(rows: readonly Interaction[]): void {
+    const span = new Map<string, { from: number; to: number }>();
+    for (const row of rows) {
+      const at = row.at.getTime();
+      const s = span.get(row.userId);
+      if (s) (s.from = Math.min(s.from, at), s.to = Math.max(s.to, at));
+      else span.set(row.userId, { from: at, to: at });
+    }
+    const window = this.cleaning.automatedWindowMs;
+    const flagged = [...span].filter(([userId, { from, to }]) =>
+      looksAutomated(this.repository.timesBetween(userId, from - window, to + window), this.cleaning),
+    );
+    this.repository.flagUsers(flagged.map(([userId]) => userId), AUTOMATED_FLAG);
+  }
+
+  /** A user's flags from the cleaning rules (e.g. AUTOMATED), sorted. */
+  flagsOf(userId: string): string[] {
+    return this.repository.flagsOf(userId);
   }
 
   forUser(userId: string, first: number): Interaction[] {

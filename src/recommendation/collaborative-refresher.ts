@@ -27,13 +27,15 @@ function workerUrl(): URL {
   throw new Error('the collaborative worker is not built: run `npm run build` first');
 }
 
-/** The job for the index as it is now: every user's seen items (binary). */
+/** The job for the index as it is now: every counted user's seen items (binary). */
 export function jobFromIndex(index: EngagementIndex, options: CollaborativeOptions): CollaborativeJob {
   const itemIds = [...index.popularity.keys()];
   const position = new Map(itemIds.map((id, i) => [id, i]));
   const offsets = [0];
   const items: number[] = [];
-  for (const user of index.users.values()) {
+  for (const [userId, user] of index.users) {
+    // Flagged (automated-looking) users train nothing: their items may count in no popularity.
+    if (!index.counts(userId)) continue;
     for (const id of user.seen) items.push(position.get(id)!);
     offsets.push(items.length);
   }

@@ -87,6 +87,8 @@ export class EngagementIndex {
   private readonly facts = new Map<string, Map<string, ItemFacts>>();
   /** Users of each item, so an item's erasure touches only them. */
   private readonly usersOf = new Map<string, Set<string>>();
+  /** Users left out of counts (flagged AUTOMATED): their own engagement is kept, they add nothing to popularity. */
+  private readonly uncounted = new Set<string>();
 
   static build(rows: Iterable<EngagementRow>): EngagementIndex {
     const index = new EngagementIndex();
@@ -108,7 +110,7 @@ export class EngagementIndex {
         let users = this.usersOf.get(row.itemId);
         if (!users) this.usersOf.set(row.itemId, (users = new Set()));
         users.add(row.userId);
-        this.popularity.set(row.itemId, users.size);
+        if (!this.uncounted.has(row.userId)) this.popularity.set(row.itemId, (this.popularity.get(row.itemId) ?? 0) + 1);
       }
       f.affinity = Math.max(f.affinity, affinityWeight(row.kind, row.value));
       const weight = engagementWeight(row.kind, row.value);
@@ -122,9 +124,40 @@ export class EngagementIndex {
     this.version++;
   }
 
+  /** Users flagged AUTOMATED: from now on they count in no item's popularity nor in segment statistics. */
+  stopCounting(userIds: Iterable<string>): void {
+    for (const userId of userIds) {
+      if (this.uncounted.has(userId)) continue;
+      this.uncounted.add(userId);
+      for (const itemId of this.facts.get(userId)?.keys() ?? []) this.decrement(itemId);
+    }
+    this.version++;
+  }
+
+  /** Whether the user counts in popularity and segment statistics. */
+  counts(userId: string): boolean {
+    return !this.uncounted.has(userId);
+  }
+
+  /** Users with engagement who count (the population of popularity shares). */
+  countedUserCount(): number {
+    let uncountedWithEngagement = 0;
+    for (const id of this.uncounted) if (this.users.has(id)) uncountedWithEngagement++;
+    return this.users.size - uncountedWithEngagement;
+  }
+
+  private decrement(itemId: string): void {
+    const n = (this.popularity.get(itemId) ?? 0) - 1;
+    if (n > 0) this.popularity.set(itemId, n);
+    else this.popularity.delete(itemId);
+  }
+
   /** Erasure of users: they no longer count anywhere. */
   removeUsers(userIds: Iterable<string>): void {
-    for (const userId of userIds) this.removeForUser(userId, null);
+    for (const userId of userIds) {
+      this.removeForUser(userId, null);
+      this.uncounted.delete(userId);
+    }
   }
 
   /** Erasure of items: no user has engaged with them any more. */
@@ -145,9 +178,8 @@ export class EngagementIndex {
         if (!facts.has(itemId)) continue;
         this.forget(userId, itemId);
         const users = this.usersOf.get(itemId);
-        users?.delete(userId);
-        if (users && users.size > 0) this.popularity.set(itemId, users.size);
-        else (this.usersOf.delete(itemId), this.popularity.delete(itemId));
+        if (users?.delete(userId) && !this.uncounted.has(userId)) this.decrement(itemId);
+        if (users && users.size === 0) (this.usersOf.delete(itemId), this.popularity.delete(itemId));
       }
     }
     this.version++;

@@ -1,3 +1,4 @@
+import { AUTOMATED_FLAG } from '../interactions/event-cleaning.js';
 import { badInput, notFound } from '../app/errors.js';
 import { validateId, validateLimit, type InputLimits } from '../app/validation.js';
 import type { InteractionRepository } from '../interactions/interaction-repository.js';
@@ -94,6 +95,7 @@ export class RecommendationService {
     onModelError: (error: Error) => void = () => undefined,
   ) {
     this.index = EngagementIndex.build(interactions.scanAll());
+    this.index.stopCounting(interactions.usersFlaggedAs(AUTOMATED_FLAG));
     this.collaborative = new CollaborativeRefresher(this.index, options.collaborative, onModelError);
     const index = this.index;
     const collaborative = this.collaborative;
@@ -114,6 +116,9 @@ export class RecommendationService {
       userItemsRemoved(userId, itemIds) {
         index.removeForUser(userId, itemIds);
         collaborative.erased();
+      },
+      usersFlagged(ids) {
+        index.stopCounting(ids);
       },
     });
     collaborative.erased(); // the first build, in the background

@@ -36,13 +36,15 @@ export function segmentPopularScores(index: EngagementIndex, memberIds: Iterable
   const counts = new Map<string, number>();
   let size = 0;
   for (const id of memberIds) {
+    // Flagged (automated-looking) members are no votes and no part of the segment's size.
+    if (!index.counts(id)) continue;
     size++;
     const user = index.users.get(id);
     if (!user) continue;
     // A dislike (rated 2 or less) is no vote: an item the segment dislikes is never "popular with" it.
     for (const item of user.affinity.keys()) counts.set(item, (counts.get(item) ?? 0) + 1);
   }
-  const population = Math.max(1, index.users.size);
+  const population = Math.max(1, index.countedUserCount());
   const out: SegmentItemScore[] = [];
   for (const [itemId, members] of counts) {
     const share = members / size;

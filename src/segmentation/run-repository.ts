@@ -1,3 +1,4 @@
+import type { RunProjection } from './projection.js';
 import { prepareCached, readState, transaction, writeState, type Database } from '../database/open-database.js';
 import type { RunPhase, RunStatus, SegmentationRun } from './run.js';
 
@@ -51,6 +52,17 @@ const ACTIVE_RUN_KEY = 'active_run_id';
 /** Segmentation runs and the pointer to the active one, in SQLite. */
 export class RunRepository {
   constructor(private readonly db: Database) {}
+
+  /** Stores a run's projection (no transaction of its own: written inside the run's activation). */
+  saveProjection(runId: string, projection: RunProjection): void {
+    this.db.prepare('INSERT INTO run_projections(run_id, body) VALUES (?, ?) ON CONFLICT(run_id) DO UPDATE SET body = excluded.body').run(runId, JSON.stringify(projection));
+  }
+
+  /** A run's stored projection; null for runs that did not succeed or predate projections. */
+  projection(runId: string): RunProjection | null {
+    const row = this.db.prepare('SELECT body FROM run_projections WHERE run_id = ?').get(runId) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as RunProjection) : null;
+  }
 
   /**
    * Records a new run only if no other run is queued or running (compare-and-set in one

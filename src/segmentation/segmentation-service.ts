@@ -1,3 +1,4 @@
+import { projectRun, type RunProjection } from './projection.js';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { badInput, conflict, notFound } from '../app/errors.js';
@@ -197,6 +198,11 @@ export class SegmentationService {
     return this.active.runId();
   }
 
+  /** A run's 2-D projection (centroids and a seeded member sample); null when it has none. */
+  projection(runId: string): RunProjection | null {
+    return this.runs.projection(runId);
+  }
+
   /** Stops a run in progress before shutdown (the next start marks it FAILED) and waits for it to let go. */
   async stop(): Promise<void> {
     this.abort?.abort(new RunCancelled());
@@ -351,7 +357,20 @@ export class SegmentationService {
         at: finishedAt,
       });
       // Status, active pointer, keys and the events' outbox rows change in one transaction, and only if the run was not cancelled meanwhile.
+      // The plot's coordinates, from the matrix the run already has (README "Projection").
+      const projection = projectRun({
+        data: clustered.matrix,
+        n,
+        d,
+        ids,
+        assignments: clustered.assignments,
+        centroids: topCentroids(segments, d),
+        k: clustered.kept,
+        seed: request.seed,
+      });
+      checkCancelled();
       const activated = this.runs.activate(succeeded, () => {
+        this.runs.saveProjection(runId, projection);
         this.memberships.removeErased(runId, scrollStartedAt);
         this.identity.keys.saveRun(runId, identity.keys);
         this.identity.events.record(changes);

@@ -61,7 +61,8 @@ export class ItemResolver {
 
   @Mutation(() => CreateInteractionsPayloadType, {
     nullable: true,
-    description: 'Records interactions. When userErrors is not empty (bad values, unknown users or items) none was recorded.',
+    description:
+      'Records interactions, dropping exact duplicates and repeated VIEWs (see the payload counts). When userErrors is not empty (bad values, unknown users or items) none was recorded.',
   })
   async createInteractions(
     @Arg('interactions', () => [InteractionInputType], { description: INTERACTIONS_DESCRIPTION }) interactions: InteractionInputType[],
@@ -70,10 +71,10 @@ export class ItemResolver {
     return mutationPayload(
       'interactions',
       async () => {
-        const recorded = await services.interactions.recordAll(interactions);
-        return { interactions: recorded, count: recorded.length };
+        const batch = await services.interactions.recordAll(interactions);
+        return { interactions: batch.recorded, count: batch.recorded.length, duplicatesDropped: batch.duplicatesDropped, viewsCollapsed: batch.viewsCollapsed };
       },
-      { interactions: [], count: 0 },
+      { interactions: [], count: 0, duplicatesDropped: 0, viewsCollapsed: 0 },
     );
   }
 

@@ -1,6 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { badInput } from '../../app/errors.js';
 import { validateLimit } from '../../app/validation.js';
+import { PROJECTION_SAMPLE_SIZE } from '../../segmentation/projection.js';
+import { RunProjectionType } from '../types/projection.js';
 import { isTerminal, type SegmentationRun } from '../../segmentation/run.js';
 import type { GraphQLContext } from '../context.js';
 import { RECLUSTER_COMPLETED, RUN_UPDATED, type RunPubSub } from '../events.js';
@@ -148,6 +151,28 @@ export class RunResolver {
   @FieldResolver(() => [SegmentType], { description: 'The run\'s top-level segments (empty until it succeeds), largest first.' })
   segments(@Root() run: SegmentationRun, @Ctx() { services }: GraphQLContext) {
     return run.status === 'SUCCEEDED' ? services.segments.ofRun(run.id) : [];
+  }
+
+  @FieldResolver(() => RunProjectionType, {
+    nullable: true,
+    description: `Centroids and up to \`sample\` members in 2-D (PCA) for plots; null until the run succeeds. The run stores ${PROJECTION_SAMPLE_SIZE} sampled members.`,
+  })
+  async projection(
+    @Root() run: SegmentationRun,
+    @Arg('sample', () => Int, { defaultValue: 500, description: `Members to return, 0 to ${PROJECTION_SAMPLE_SIZE} (a random sample: the same for every call).` }) sample: number,
+    @Ctx() { services }: GraphQLContext,
+  ) {
+    if (!Number.isInteger(sample) || sample < 0 || sample > PROJECTION_SAMPLE_SIZE) throw badInput(`sample must be between 0 and ${PROJECTION_SAMPLE_SIZE}`);
+    if (run.status !== 'SUCCEEDED') return null;
+    const stored = services.segmentation.projection(run.id);
+    if (!stored) return null;
+    const keys = new Map((await services.segments.ofRun(run.id)).map((s) => [s.index, s.key] as const));
+    const key = (index: number) => keys.get(index) ?? null;
+    return {
+      method: 'PCA',
+      centroids: stored.centroids.map((c) => ({ ...c, segmentKey: key(c.segmentIndex) })),
+      members: stored.members.slice(0, sample).map((m) => ({ ...m, segmentKey: key(m.segmentIndex) })),
+    };
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'The k asked for; null when kRange or the default was used.' })

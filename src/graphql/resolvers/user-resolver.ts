@@ -145,6 +145,14 @@ export class UserResolver {
     return toConnection(edges, { hasNextPage: rows.length > first, after, totalCount: services.interactions.countForUser(user.id) });
   }
 
+  @FieldResolver(() => [String], {
+    description:
+      'Flags from the event-cleaning rules, e.g. AUTOMATED (event rate above AUTOMATED_EVENTS_PER_MINUTE sustained over AUTOMATED_WINDOW_MS): such users are left out of popularity and segment statistics.',
+  })
+  flags(@Root() user: User, @Ctx() { services }: GraphQLContext) {
+    return services.interactions.flagsOf(user.id);
+  }
+
   @FieldResolver(() => Boolean, {
     description: 'True when the user\'s segment was given live (nearest centroid) after the active run finished.',
   })

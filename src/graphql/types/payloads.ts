@@ -68,6 +68,16 @@ export class CreateInteractionsPayloadType {
   @Field(() => Int, { description: 'Interactions recorded; 0 when rejected.' })
   count!: number;
 
+  @Field(() => Int, {
+    description: 'Exact duplicates (same user, item, kind, value and time, within the batch or already stored) dropped, not recorded.',
+  })
+  duplicatesDropped!: number;
+
+  @Field(() => Int, {
+    description: 'VIEWs dropped because the same user viewed the same item within INTERACTION_DEDUP_WINDOW_MS (before or after).',
+  })
+  viewsCollapsed!: number;
+
   @Field(() => [UserErrorType], { description: USER_ERRORS })
   userErrors!: UserErrorType[];
 }

@@ -60,3 +60,25 @@ describe('incremental engagement index', () => {
     expect(index.version).toBeGreaterThan(before);
   });
 });
+
+describe('users left out of counts (flagged AUTOMATED)', () => {
+  it('no longer count in popularity, whatever they do later', () => {
+    const index = EngagementIndex.build([
+      { userId: 'h', itemId: 'x', kind: 'LIKE', value: null },
+      { userId: 'bot', itemId: 'x', kind: 'LIKE', value: null },
+      { userId: 'bot', itemId: 'y', kind: 'LIKE', value: null },
+    ]);
+    expect(index.popularity.get('x')).toBe(2);
+    index.stopCounting(['bot']);
+    expect(index.popularity.get('x')).toBe(1);
+    expect(index.popularity.has('y')).toBe(false);
+    expect(index.countedUserCount()).toBe(1);
+    // Later events of the bot add nothing; its own engagement is kept.
+    index.add([{ userId: 'bot', itemId: 'x', kind: 'CLICK', value: null }, { userId: 'bot', itemId: 'z', kind: 'CLICK', value: null }]);
+    expect(index.popularity.get('x')).toBe(1);
+    expect(index.popularity.has('z')).toBe(false);
+    expect(index.user('bot').seen.has('z')).toBe(true);
+    index.removeForUser('bot', ['x']);
+    expect(index.popularity.get('x')).toBe(1);
+  });
+});
