@@ -6,9 +6,9 @@
  * the strategies that read the live engagement index) and a rebuild without the erased rows
  * starts; a build that was under way when the erasure happened is discarded.
  */
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { compiledWorkerUrl } from '../workers/compiled-worker-url.js';
 import { Worker } from 'node:worker_threads';
+import { compiledWorkerUrl } from '../workers/compiled-worker-url.js';
 import { CollaborativeModel, type CollaborativeJob, type CollaborativeOptions, type CollaborativeParts } from './collaborative-model.js';
 import type { EngagementIndex } from './engagement-index.js';
 
@@ -20,11 +20,7 @@ export interface CollaborativeRefreshOptions extends CollaborativeOptions {
 }
 
 function workerUrl(): URL {
-  const sibling = new URL('./collaborative-worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(sibling))) return sibling;
-  const built = new URL('../../dist/src/recommendation/collaborative-worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(built))) return built;
-  throw new Error('the collaborative worker is not built: run `npm run build` first');
+  return compiledWorkerUrl(import.meta.url, 'recommendation/collaborative-worker.js');
 }
 
 /** The job for the index as it is now: every counted user's seen items (binary). */

@@ -1,19 +1,10 @@
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledWorkerUrl } from '../workers/compiled-worker-url.js';
 import type { ClusteringJob, ClusteringOutcome, WorkerMessage } from './clustering-job.js';
 
-/**
- * The compiled worker. From dist/ it sits next to this file; when this module runs from
- * its TypeScript source (tests), the worker is taken from the build in dist/ (`npm test`
- * builds first), because a worker thread runs plain Node, not the test transform.
- */
+/** The compiled clustering worker (see compiledWorkerUrl). */
 function workerUrl(): URL {
-  const sibling = new URL('./clustering-worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(sibling))) return sibling;
-  const built = new URL('../../dist/src/segmentation/clustering-worker.js', import.meta.url);
-  if (fs.existsSync(fileURLToPath(built))) return built;
-  throw new Error('the clustering worker is not built: run `npm run build` first');
+  return compiledWorkerUrl(import.meta.url, 'segmentation/clustering-worker.js');
 }
 
 /**
