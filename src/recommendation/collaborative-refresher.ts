@@ -6,7 +6,6 @@
  * the strategies that read the live engagement index) and a rebuild without the erased rows
  * starts; a build that was under way when the erasure happened is discarded.
  */
-import { compiledWorkerUrl } from '../workers/compiled-worker-url.js';
 import { Worker } from 'node:worker_threads';
 import { compiledWorkerUrl } from '../workers/compiled-worker-url.js';
 import { CollaborativeModel, type CollaborativeJob, type CollaborativeOptions, type CollaborativeParts } from './collaborative-model.js';
