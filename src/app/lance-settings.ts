@@ -8,6 +8,7 @@ export function lanceStoreSettings(config: Config): { maintenance: Partial<Maint
       compactEveryRows: config.LANCEDB_COMPACT_EVERY_ROWS,
       compactEveryFragments: config.LANCEDB_COMPACT_EVERY_WRITES,
       pruneOlderThanMs: config.LANCEDB_PRUNE_OLDER_THAN_MS,
+      idleAfterMs: config.LANCEDB_IDLE_COMPACT_MS,
       indexMinRows: config.LANCEDB_INDEX_MIN_ROWS,
       indexType: config.LANCEDB_INDEX_TYPE,
     },

@@ -32,6 +32,11 @@ export interface MaintenancePolicy {
   retrainGrowth: number;
   /** Kind of ANN index. */
   indexType: VectorIndexType;
+  /**
+   * Once writes to a table pause this long, a pass compacts what the thresholds left and prunes
+   * old versions, so the footprint at rest is that of the live data; 0 disables it.
+   */
+  idleAfterMs: number;
 }
 
 /**
@@ -63,6 +68,7 @@ export const DEFAULT_POLICY: MaintenancePolicy = {
   indexMinRows: 50_000,
   retrainGrowth: 2,
   indexType: 'IVF_FLAT',
+  idleAfterMs: 30_000,
 };
 
 export const DEFAULT_TUNING: SearchTuning = { nprobes: 20, refineFactor: 10, ef: 0 };

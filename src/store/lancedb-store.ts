@@ -102,6 +102,8 @@ interface OpenTable {
   maintenanceQueued: boolean;
   /** Rows the vector index was trained on; undefined while there is no vector index. */
   vectorIndexTrainedRows: number | undefined;
+  /** Fires once writes pause (policy.idleAfterMs): compacts what is pending and prunes old versions. */
+  idleTimer?: NodeJS.Timeout;
 }
 
 /** How often a write (or compaction) that lost a commit race with maintenance is tried in all. */
@@ -303,6 +305,30 @@ export class LanceDbStore implements VectorStore {
       }
     });
     if (compactionDue(t.pending, this.#policy)) this.#queueMaintenance(collection, t);
+    this.#armIdle(collection, t);
+  }
+
+  /**
+   * (Re)starts the table's idle timer after a write. When writes pause, one pass compacts what
+   * the thresholds left and prunes old versions; a second, once those versions are old enough
+   * to prune, removes what the first pass itself left behind.
+   */
+  #armIdle(collection: string, t: OpenTable, followUp = false): void {
+    const delay = followUp ? this.#policy.pruneOlderThanMs + 1000 : this.#policy.idleAfterMs;
+    if (this.#policy.idleAfterMs <= 0 || this.#closed) return;
+    if (t.idleTimer) clearTimeout(t.idleTimer);
+    t.idleTimer = setTimeout(() => {
+      t.idleTimer = undefined;
+      if (this.#closed) return;
+      if (!followUp && t.pending.rows === 0 && t.pending.fragments === 0) return;
+      void this.#maintenance
+        .run(collection, () => this.#maintain(collection))
+        .then(() => {
+          if (!followUp) this.#armIdle(collection, t, true);
+        })
+        .catch((error: unknown) => this.#onWarning(`Maintenance of Lance table ${collection} failed`, error));
+    }, delay);
+    t.idleTimer.unref();
   }
 
   #queueMaintenance(collection: string, t: OpenTable): void {
@@ -503,6 +529,10 @@ export class LanceDbStore implements VectorStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    for (const opening of this.#tables.values()) {
+      const t = await opening.catch(() => undefined);
+      if (t?.idleTimer) clearTimeout(t.idleTimer);
+    }
     await this.#maintenance.idle();
     await this.#writes.idle();
     for (const opening of this.#tables.values()) {

@@ -72,6 +72,39 @@ describe('LanceDbStore specifics', () => {
     db.close();
   });
 
+  it('compacts and prunes on its own once writes pause, below every threshold', async () => {
+    const idleDir = mkdtempSync(path.join(tmpdir(), 'segmentql-lancedb-idle-'));
+    const idle = await LanceDbStore.open({
+      dir: idleDir,
+      maintenance: { compactEveryRows: 0, compactEveryFragments: 0, idleAfterMs: 300, pruneOlderThanMs: 0 },
+      onWarning: (m, e) => warnings.push([m, e]),
+    });
+    try {
+      await idle.ensureCollection(spec);
+      for (let i = 0; i < 12; i++) await idle.upsert('users', [rec(`id${i}`, { tags: [`t${i}`] })]);
+      const db = await lancedb.connect(idleDir);
+      const table = await db.openTable('users');
+      const before = (await table.listVersions()).length;
+      expect((await table.stats()).fragmentStats.numFragments).toBe(12);
+      // No write threshold is ever reached; the idle pass (and its follow-up prune) must run.
+      const until = Date.now() + 20_000;
+      let shape = { fragments: 12, versions: before };
+      while (Date.now() < until && (shape.fragments > 2 || shape.versions >= before)) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await table.checkoutLatest();
+        shape = { fragments: (await table.stats()).fragmentStats.numFragments, versions: (await table.listVersions()).length };
+      }
+      expect(shape.fragments).toBeLessThanOrEqual(2);
+      expect(shape.versions).toBeLessThan(before);
+      expect(await idle.count('users')).toBe(12);
+      table.close();
+      db.close();
+    } finally {
+      await idle.close();
+      rmSync(idleDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps model metadata in a JSON file beside the tables', async () => {
     await store.writeMeta({ modelId: 'm', dimension: 3, createdAt: 'now' });
     expect((await readdir(dir)).filter((f) => f.endsWith('.json'))).toEqual(['store-meta.json']);
