@@ -37,11 +37,11 @@ describe('loadConfig', () => {
 describe('embedded store settings', () => {
   it('maps the LANCEDB_* variables onto the store options, with defaults', () => {
     expect(lanceStoreSettings(loadConfig({}))).toEqual({
-      maintenance: { compactEveryRows: 100_000, compactEveryFragments: 50, pruneOlderThanMs: 10_000, indexMinRows: 50_000, indexType: 'IVF_FLAT' },
+      maintenance: { compactEveryRows: 100_000, compactEveryFragments: 50, pruneOlderThanMs: 10_000, idleAfterMs: 30_000, indexMinRows: 50_000, indexType: 'IVF_FLAT' },
       search: { nprobes: 20, refineFactor: 10, ef: 0 },
     });
-    const custom = lanceStoreSettings(loadConfig({ LANCEDB_INDEX_MIN_ROWS: '0', LANCEDB_INDEX_TYPE: 'IVF_PQ', LANCEDB_NPROBES: '8' }));
-    expect([custom.maintenance.indexMinRows, custom.maintenance.indexType, custom.search.nprobes]).toEqual([0, 'IVF_PQ', 8]);
+    const custom = lanceStoreSettings(loadConfig({ LANCEDB_INDEX_MIN_ROWS: '0', LANCEDB_INDEX_TYPE: 'IVF_PQ', LANCEDB_NPROBES: '8', LANCEDB_IDLE_COMPACT_MS: '0' }));
+    expect([custom.maintenance.indexMinRows, custom.maintenance.indexType, custom.search.nprobes, custom.maintenance.idleAfterMs]).toEqual([0, 'IVF_PQ', 8, 0]);
   });
 
   it('rejects an unknown index type and a zero nprobes', () => {
