@@ -6,8 +6,8 @@
  * the strategies that read the live engagement index) and a rebuild without the erased rows
  * starts; a build that was under way when the erasure happened is discarded.
  */
-import { Worker } from 'node:worker_threads';
 import { compiledWorkerUrl } from '../workers/compiled-worker-url.js';
+import { runInWorker } from '../workers/run-in-worker.js';
 import { CollaborativeModel, type CollaborativeJob, type CollaborativeOptions, type CollaborativeParts } from './collaborative-model.js';
 import type { EngagementIndex } from './engagement-index.js';
 
@@ -37,24 +37,20 @@ export function jobFromIndex(index: EngagementIndex, options: CollaborativeOptio
   return { itemIds, offsets: Int32Array.from(offsets), items: Int32Array.from(items), options };
 }
 
+type CollaborativeMessage = { type: 'done'; parts: CollaborativeParts } | { type: 'error'; message: string };
+
 function buildInWorker(job: CollaborativeJob): Promise<CollaborativeParts> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(workerUrl());
-    worker.unref(); // a build under way never keeps the process alive
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (m: { type: 'done'; parts: CollaborativeParts } | { type: 'error'; message: string }) =>
-      settle(() => (m.type === 'done' ? resolve(m.parts) : reject(new Error(`collaborative model build failed: ${m.message}`)))),
-    );
-    worker.on('error', (error) => settle(() => reject(error)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`collaborative worker exited with code ${code}`))));
-    worker.postMessage(job, [job.offsets.buffer as ArrayBuffer, job.items.buffer as ArrayBuffer]);
-  });
+  return runInWorker<CollaborativeParts, CollaborativeMessage>(
+    workerUrl(),
+    job,
+    {
+      label: 'collaborative model build',
+      answer: (m) => (m.type === 'done' ? m.parts : undefined),
+      failure: (m) => (m.type === 'error' ? m.message : undefined),
+    },
+    // A build under way never keeps the process alive.
+    { transfer: [job.offsets.buffer as ArrayBuffer, job.items.buffer as ArrayBuffer], unref: true },
+  );
 }
 
 export class CollaborativeRefresher {

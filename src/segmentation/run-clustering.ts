@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import { compiledWorkerUrl } from '../workers/compiled-worker-url.js';
+import { runInWorker } from '../workers/run-in-worker.js';
 import type { ClusteringJob, ClusteringOutcome, WorkerMessage } from './clustering-job.js';
 
 /** The compiled clustering worker (see compiledWorkerUrl). */
@@ -17,35 +17,14 @@ export function runClustering(
   onMessage?: (message: WorkerMessage) => void,
   signal?: AbortSignal,
 ): Promise<ClusteringOutcome> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'));
-      return;
-    }
-    let worker: Worker;
-    try {
-      worker = new Worker(workerUrl());
-      worker.postMessage(job, [job.data.buffer as ArrayBuffer]);
-    } catch (error) {
-      reject(error instanceof Error ? error : new Error(String(error)));
-      return;
-    }
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'done') settle(() => resolve(message.outcome));
-      else if (message.type === 'error') settle(() => reject(new Error(`clustering failed: ${message.message}`)));
-      else onMessage?.(message);
-    });
-    worker.on('error', (error) => settle(() => reject(error)));
-    signal?.addEventListener('abort', () => settle(() => reject(signal.reason instanceof Error ? signal.reason : new Error('cancelled'))), {
-      once: true,
-    });
-    worker.on('exit', (code) => settle(() => reject(new Error(`clustering worker exited with code ${code}`))));
-  });
+  return runInWorker<ClusteringOutcome, WorkerMessage>(
+    workerUrl(),
+    job,
+    {
+      label: 'clustering',
+      answer: (m) => (m.type === 'done' ? m.outcome : undefined),
+      failure: (m) => (m.type === 'error' ? m.message : undefined),
+    },
+    { transfer: [job.data.buffer as ArrayBuffer], ...(onMessage && { onProgress: onMessage }), ...(signal && { signal }) },
+  );
 }

@@ -47,6 +47,12 @@ function fromRow(row: Row): SegmentationRun {
   };
 }
 
+/** The parts of a run kept as one JSON column. */
+function detailsJson(run: SegmentationRun): string {
+  const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings, changes: run.changes };
+  return JSON.stringify(details);
+}
+
 const ACTIVE_RUN_KEY = 'active_run_id';
 
 /** Segmentation runs and the pointer to the active one, in SQLite. */
@@ -69,12 +75,11 @@ export class RunRepository {
    * statement): of two concurrent reclusters exactly one is claimed.
    */
   claim(run: SegmentationRun): boolean {
-    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings, changes: run.changes };
     const result = prepareCached(this.db, 
         `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, created_at_ms, details)
          SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM runs WHERE status IN ('QUEUED', 'RUNNING'))`,
       )
-      .run(run.id, run.status, run.request.k, run.k, run.request.seed, run.phase, run.progress, run.createdAt.getTime(), JSON.stringify(details));
+      .run(run.id, run.status, run.request.k, run.k, run.request.seed, run.phase, run.progress, run.createdAt.getTime(), detailsJson(run));
     return Number(result.changes) === 1;
   }
 
@@ -105,7 +110,6 @@ export class RunRepository {
   }
 
   private write(run: SegmentationRun, condition: string): boolean {
-    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings, changes: run.changes };
     const result = prepareCached(this.db, 
         `UPDATE runs SET status = ?, k = ?, phase = ?, progress = ?, user_count = ?, iteration = ?, inertia = ?, error = ?,
            started_at_ms = ?, finished_at_ms = ?, details = ? WHERE id = ? AND ${condition}`,
@@ -121,7 +125,7 @@ export class RunRepository {
         run.error,
         run.startedAt?.getTime() ?? null,
         run.finishedAt?.getTime() ?? null,
-        JSON.stringify(details),
+        detailsJson(run),
         run.id,
       );
     return Number(result.changes) === 1;
@@ -129,7 +133,6 @@ export class RunRepository {
 
   /** Inserts or overwrites a run unconditionally (start-up repair, tests). */
   save(run: SegmentationRun): void {
-    const details: Details = { request: run.request, kCandidates: run.kCandidates, metrics: run.metrics, stability: run.stability, timings: run.timings, changes: run.changes };
     prepareCached(this.db, 
         `INSERT INTO runs(id, status, requested_k, k, seed, phase, progress, user_count, iteration, inertia, error,
                           created_at_ms, started_at_ms, finished_at_ms, details)
@@ -154,7 +157,7 @@ export class RunRepository {
         run.createdAt.getTime(),
         run.startedAt?.getTime() ?? null,
         run.finishedAt?.getTime() ?? null,
-        JSON.stringify(details),
+        detailsJson(run),
       );
   }
 

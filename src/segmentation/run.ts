@@ -66,3 +66,27 @@ export interface SegmentationRun {
 }
 
 export const isTerminal = (status: RunStatus) => status === 'SUCCEEDED' || status === 'FAILED' || status === 'CANCELLED';
+
+/** A run as it is claimed: queued, with nothing measured yet. */
+export function queuedRun(id: string, request: RunRequest, k: number | null): SegmentationRun {
+  return {
+    id,
+    status: 'QUEUED',
+    request,
+    k,
+    phase: 'queued',
+    progress: 0,
+    userCount: null,
+    iteration: null,
+    inertia: null,
+    kCandidates: [],
+    metrics: null,
+    stability: null,
+    timings: [],
+    changes: [],
+    error: null,
+    createdAt: new Date(),
+    startedAt: null,
+    finishedAt: null,
+  };
+}

@@ -17,7 +17,7 @@ import { DESCRIBE_MIN_PER_SEGMENT, topUpRows, topUpSample } from './pipeline/sam
 import { scrollPopulation } from './pipeline/scroll-step.js';
 import { topCentroids, writeRun } from './pipeline/write-step.js';
 import { populationFilter, validateRunRequest, type ReclusterRequest } from './run-request.js';
-import { isTerminal, type SegmentationRun } from './run.js';
+import { isTerminal, queuedRun, type SegmentationRun } from './run.js';
 import type { RunRepository } from './run-repository.js';
 import { assignSegmentKeys, childSegmentKey } from './segment-identity.js';
 import type { SegmentKeyRepository } from './segment-key-repository.js';
@@ -122,26 +122,11 @@ export class SegmentationService {
     if (request.kRange && request.kRange.min >= population) {
       throw badInput(`kRange.min = ${request.kRange.min} must be below the number of users (${population})`);
     }
-    const run: SegmentationRun = {
-      id: `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
-      status: 'QUEUED',
+    const run = queuedRun(
+      `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
       request,
-      k: request.k ?? (request.kRange ? null : Math.min(this.options.defaultK, population)),
-      phase: 'queued',
-      progress: 0,
-      userCount: null,
-      iteration: null,
-      inertia: null,
-      kCandidates: [],
-      metrics: null,
-      stability: null,
-      timings: [],
-      changes: [],
-      error: null,
-      createdAt: new Date(),
-      startedAt: null,
-      finishedAt: null,
-    };
+      request.k ?? (request.kRange ? null : Math.min(this.options.defaultK, population)),
+    );
     // Claimed in the database, not only in memory: of two concurrent reclusters exactly one proceeds.
     if (!this.runs.claim(run)) {
       const other = this.runs.unfinished()[0];

@@ -19,7 +19,7 @@ import { scrollPopulation } from '../../src/segmentation/pipeline/scroll-step.js
 import { writeRun } from '../../src/segmentation/pipeline/write-step.js';
 import { populationFilter } from '../../src/segmentation/run-request.js';
 import { RunRepository } from '../../src/segmentation/run-repository.js';
-import type { SegmentationRun } from '../../src/segmentation/run.js';
+import { queuedRun, type SegmentationRun } from '../../src/segmentation/run.js';
 import { SegmentRepository } from '../../src/segmentation/segment-repository.js';
 import { collectionSpecs, USERS } from '../../src/store/collections.js';
 import { createVectorStore } from '../../src/store/create-store.js';
@@ -124,26 +124,8 @@ const onlySegment = (runId: string) => ({
 });
 
 describe('write step and active segments', () => {
-  const run = (id: string): SegmentationRun => ({
-    id,
-    status: 'QUEUED',
-    request: { k: 2, kRange: null, algorithm: 'KMEANS', filter: [], subsegments: null, seed: 1 },
-    k: 2,
-    phase: 'queued',
-    progress: 0,
-    userCount: null,
-    iteration: null,
-    inertia: null,
-    kCandidates: [],
-    metrics: null,
-    stability: null,
-    timings: [],
-    changes: [],
-    error: null,
-    createdAt: new Date(),
-    startedAt: null,
-    finishedAt: null,
-  });
+  const run = (id: string): SegmentationRun =>
+    queuedRun(id, { k: 2, kRange: null, algorithm: 'KMEANS', filter: [], subsegments: null, seed: 1 }, 2);
 
   it('writes segments and every membership, which the active cache then answers from', async () => {
     const population = await scrollPopulation(store, { pageSize: 100, sampleSize: 1000, seed: 1 });
