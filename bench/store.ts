@@ -72,7 +72,8 @@ function diskBytes(dir: string): { bytes: number; dataFiles: number } {
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const file = path.join(entry.parentPath, entry.name);
-    bytes += statSync(file).size;
+    // Maintenance may delete a file between listing and stat: it no longer counts.
+    bytes += statSync(file, { throwIfNoEntry: false })?.size ?? 0;
     if (entry.name.endsWith('.lance') && path.basename(entry.parentPath) === 'data') dataFiles++;
   }
   return { bytes, dataFiles };

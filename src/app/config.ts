@@ -90,6 +90,8 @@ export const configSchema = z.object({
   LANCEDB_NPROBES: positiveInt(1, 100_000).default(20),
   LANCEDB_REFINE_FACTOR: positiveInt(1, 1000).default(10),
   LANCEDB_EF: positiveInt(0, 100_000).default(0),
+  LANCEDB_INDEX_CACHE_MB: positiveInt(16, 1_000_000).default(512),
+  LANCEDB_METADATA_CACHE_MB: positiveInt(16, 1_000_000).default(128),
   RECOMMEND_BLEND_WEIGHTS: z
     .string()
     .default('COLLABORATIVE=1,SIMILAR_USERS=0,SEGMENT_POPULAR=0.05,CONTENT=0.05,POPULAR=0')

@@ -50,7 +50,7 @@ export class ErasureService {
   async deleteUsers(ids: string[]): Promise<DeletionResult> {
     validateBatch(ids, (id) => id, 'ids', this.limits, '');
     return this.userLocks.runAll(ids, async () => {
-      const existing = new Set((await this.store.get(USERS, ids)).map((r) => r.id));
+      const existing = new Set(await this.store.existingIds(USERS, ids));
       const changes = this.membershipEvents?.deletions(ids) ?? [];
       this.erasures.inTransaction(() => {
         this.interactions.removeUsers(ids);
@@ -68,7 +68,7 @@ export class ErasureService {
   async deleteItems(ids: string[]): Promise<DeletionResult> {
     validateBatch(ids, (id) => id, 'ids', this.limits, '');
     const result = await this.itemLocks.runAll(ids, async () => {
-      const existing = new Set((await this.store.get(ITEMS, ids)).map((r) => r.id));
+      const existing = new Set(await this.store.existingIds(ITEMS, ids));
       this.erasures.inTransaction(() => {
         this.interactions.removeItems(ids);
         this.erasures.begin(ITEMS, ids);

@@ -52,7 +52,7 @@ export class ItemService {
     const ids = items.map((i) => i.id);
     // Item writers (upserts, erasure) hold the items' locks from the existence check to the write.
     return this.itemLocks.runAll(ids, async () => {
-      const existing = new Set((await this.store.get(ITEMS, ids)).map((r) => r.id));
+      const existing = new Set(await this.store.existingIds(ITEMS, ids));
       const vectors = await this.embedder.embed(items.map(itemText));
       await this.store.upsert(
         ITEMS,
@@ -83,7 +83,7 @@ export class ItemService {
   }
 
   async missing(ids: string[]): Promise<string[]> {
-    const found = new Set((await this.store.get(ITEMS, ids)).map((r) => r.id));
+    const found = new Set(await this.store.existingIds(ITEMS, ids));
     return ids.filter((id) => !found.has(id));
   }
 

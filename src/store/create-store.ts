@@ -18,7 +18,7 @@ export interface VectorStoreConfig {
   /** Qdrant topology, timeouts and retries (see QdrantStoreOptions); ignored by LanceDB. */
   qdrant?: Omit<QdrantStoreOptions, 'url' | 'apiKey' | 'prefix'>;
   /** Embedded store compaction, index and search settings; defaults in lancedb-maintenance.ts. */
-  lance?: Pick<LanceDbStoreOptions, 'maintenance' | 'search'>;
+  lance?: Pick<LanceDbStoreOptions, 'maintenance' | 'search' | 'cache'>;
   /** Reports background problems that do not fail a call (LanceDB compaction). */
   onWarning?: (message: string, error: unknown) => void;
 }

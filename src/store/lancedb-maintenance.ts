@@ -71,6 +71,14 @@ export const DEFAULT_POLICY: MaintenancePolicy = {
   idleAfterMs: 30_000,
 };
 
+/** Memory LanceDB may keep for index pages and file metadata (see LanceDbStoreOptions.cache). */
+export interface CacheBudget {
+  indexBytes: number;
+  metadataBytes: number;
+}
+
+export const DEFAULT_CACHE: CacheBudget = { indexBytes: 512 * 2 ** 20, metadataBytes: 128 * 2 ** 20 };
+
 export const DEFAULT_TUNING: SearchTuning = { nprobes: 20, refineFactor: 10, ef: 0 };
 
 /** What has been written to a table since its last compaction. */

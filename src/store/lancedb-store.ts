@@ -57,9 +57,12 @@ import {
 } from './store-rules.js';
 import { andSql, fieldColumn, filterSql, quoteColumn, sqlString } from './lancedb-filter.js';
 import { arrowToRecords, recordsToArrow, specFromSchema, tableSchema, toVectorRecords } from './lancedb-rows.js';
+import { IdSieve } from './id-sieve.js';
 import { KeyedLock } from './keyed-lock.js';
 import {
+  DEFAULT_CACHE,
   DEFAULT_POLICY,
+  type CacheBudget,
   DEFAULT_TUNING,
   compactionDue,
   isQuantised,
@@ -79,6 +82,12 @@ export interface LanceDbStoreOptions {
   maintenance?: Partial<MaintenancePolicy>;
   /** Vector index search knobs; defaults in lancedb-maintenance.ts. */
   search?: Partial<SearchTuning>;
+  /**
+   * Bytes LanceDB may keep in memory for index pages and for file metadata. Lance's defaults
+   * (6 GiB and 1 GiB) let a million-row table hold several generations of its vector index
+   * in memory; the service's defaults (lancedb-maintenance.ts) keep one.
+   */
+  cache?: Partial<CacheBudget>;
   /** Called when background maintenance fails (the write that triggered it has already succeeded). */
   onWarning?: (message: string, error: unknown) => void;
   /** Called after each compaction and vector index training, e.g. for logs and benchmarks. */
@@ -96,6 +105,11 @@ export interface MaintenanceEvent {
 interface OpenTable {
   spec: CollectionSpec;
   table: lancedb.Table;
+  /**
+   * Every id ever written (a superset of the stored ids): upserts of ids it has never seen
+   * are appends that need no lookup in the table.
+   */
+  ids: IdSieve;
   /** Written since the last compaction. */
   pending: PendingWrites;
   /** A maintenance pass is queued and has not started yet. */
@@ -141,7 +155,9 @@ export class LanceDbStore implements VectorStore {
 
   static async open(options: LanceDbStoreOptions): Promise<LanceDbStore> {
     await mkdir(options.dir, { recursive: true });
-    const db = await lancedb.connect(options.dir);
+    const cache = { ...DEFAULT_CACHE, ...options.cache };
+    const session = new lancedb.Session(BigInt(cache.indexBytes), BigInt(cache.metadataBytes));
+    const db = await lancedb.connect(options.dir, {}, session);
     return new LanceDbStore(db, options);
   }
 
@@ -155,7 +171,7 @@ export class LanceDbStore implements VectorStore {
       const existing = await this.#tryOpen(spec.name);
       if (existing === undefined) {
         const table = await this.#db.createEmptyTable(spec.name, tableSchema(spec), { existOk: false });
-        this.#tables.set(spec.name, Promise.resolve(newOpenTable(spec, table, undefined)));
+        this.#tables.set(spec.name, Promise.resolve(newOpenTable(spec, table, undefined, new IdSieve())));
         return;
       }
       if (existing.spec.dimension !== spec.dimension) {
@@ -181,7 +197,7 @@ export class LanceDbStore implements VectorStore {
     const table = await this.#db.createTable(spec.name, data, { mode: 'overwrite', schema: tableSchema(spec) });
     existing.table.close();
     // The overwrite dropped the indexes; the next maintenance pass builds them again.
-    this.#tables.set(spec.name, Promise.resolve(newOpenTable(spec, table, undefined)));
+    this.#tables.set(spec.name, Promise.resolve(newOpenTable(spec, table, undefined, existing.ids)));
   }
 
   /** The open table, opening it (and reading its spec) on first use; undefined when it does not exist. */
@@ -197,7 +213,7 @@ export class LanceDbStore implements VectorStore {
         table.close();
         throw new StoreUsageError(`Table ${name} in ${this.#dir} was not created by segmentql`);
       }
-      return newOpenTable(spec, table, await vectorIndexRows(table));
+      return newOpenTable(spec, table, await vectorIndexRows(table), await idSieveOf(table));
     })();
     this.#tables.set(name, opening);
     // Forget misses and failures so a later ensureCollection or retry starts afresh.
@@ -229,9 +245,13 @@ export class LanceDbStore implements VectorStore {
     if (prepared.length === 0) return;
     await this.#write(collection, async (t) => {
       // One commit per call, so the call is all-or-nothing. New ids only (the common case when
-      // importing users) are a plain append; otherwise a merge-insert on id.
+      // importing users) are a plain append; otherwise a merge-insert on id. The ids go into the
+      // sieve before the commit: a failed write leaves a harmless "maybe", never a stored id
+      // the sieve does not know (which would let a later upsert append a duplicate).
       const data = recordsToArrow(t.spec, prepared);
-      const existing = await this.#countExisting(t, prepared.map((r) => r.id));
+      const maybeStored = prepared.filter((r) => t.ids.mayContain(r.id)).map((r) => r.id);
+      for (const r of prepared) t.ids.add(r.id);
+      const existing = maybeStored.length === 0 ? 0 : await this.#countExisting(t, maybeStored);
       if (existing === 0) await t.table.add(data);
       else await t.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
       return prepared.length;
@@ -420,6 +440,18 @@ export class LanceDbStore implements VectorStore {
     return wanted.flatMap((id) => found.get(id) ?? []);
   }
 
+  async existingIds(collection: string, ids: string[]): Promise<string[]> {
+    const t = await this.#open(collection);
+    const maybe = distinctIds(ids).filter((id) => t.ids.mayContain(id));
+    const found = new Set<string>();
+    for (const part of chunks(maybe, IDS_PER_QUERY)) {
+      const result = await t.table.query().where(idInSql(part)).select(['id']).toArrow();
+      const column = result.getChild('id');
+      for (let i = 0; i < (column?.length ?? 0); i++) found.add(column!.get(i) as string);
+    }
+    return ids.filter((id) => found.has(id));
+  }
+
   async #getMany(t: OpenTable, ids: string[], withVector: boolean): Promise<StoredRecord[]> {
     const out: StoredRecord[] = [];
     for (const part of chunks(ids, IDS_PER_QUERY)) {
@@ -557,8 +589,19 @@ function scalarIndex(field: IndexedField): { column: string; config: lancedb.Ind
   return { column, config: field.type === 'keyword[]' ? lancedb.Index.labelList() : lancedb.Index.btree() };
 }
 
-function newOpenTable(spec: CollectionSpec, table: lancedb.Table, vectorIndexTrainedRows: number | undefined): OpenTable {
-  return { spec: copySpec(spec), table, pending: { rows: 0, fragments: 0 }, maintenanceQueued: false, vectorIndexTrainedRows };
+function newOpenTable(spec: CollectionSpec, table: lancedb.Table, vectorIndexTrainedRows: number | undefined, ids: IdSieve): OpenTable {
+  return { spec: copySpec(spec), table, ids, pending: { rows: 0, fragments: 0 }, maintenanceQueued: false, vectorIndexTrainedRows };
+}
+
+/** Every id in the table, read once when the table is opened (about a second per million rows). */
+async function idSieveOf(table: lancedb.Table): Promise<IdSieve> {
+  const sieve = new IdSieve(await table.countRows());
+  for await (const batch of table.query().select(['id'])) {
+    const column = batch.getChild('id');
+    if (column === null) continue;
+    for (let i = 0; i < column.length; i++) sieve.add(column.get(i) as string);
+  }
+  return sieve;
 }
 
 /** Rows covered by the table's vector index (standing in for the rows it was trained on), or undefined without one. */

@@ -130,6 +130,12 @@ export interface VectorStore {
   /** Records for the ids that exist, in the order of `ids`; unknown ids are left out. */
   get(collection: string, ids: string[], options?: { withVector?: boolean }): Promise<StoredRecord[]>;
 
+  /**
+   * Which of `ids` are stored, in the order given (duplicates kept). Cheaper than `get`: no
+   * payloads or vectors are read, and the embedded store answers new ids from memory.
+   */
+  existingIds(collection: string, ids: string[]): Promise<string[]>;
+
   /** Nearest records by cosine similarity, best first. */
   search(collection: string, vector: Float32Array, options: SearchOptions): Promise<ScoredRecord[]>;
 

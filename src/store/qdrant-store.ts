@@ -399,6 +399,20 @@ export class QdrantStore implements VectorStore {
     return wanted.flatMap((id) => found.get(id) ?? []);
   }
 
+  async existingIds(collection: string, ids: string[]): Promise<string[]> {
+    await this.#spec(collection);
+    const found = new Set<string>();
+    for (const part of chunks(distinctIds(ids), IDS_PER_REQUEST)) {
+      const points = await this.#read<Schemas['Record'][]>('retrieve', collection, '/points', {
+        ids: part.map(pointId),
+        with_payload: { include: [RESERVED_PAYLOAD_KEY] },
+        with_vector: false,
+      });
+      for (const point of points) found.add(toStoredRecord(point, false).id);
+    }
+    return ids.filter((id) => found.has(id));
+  }
+
   async search(collection: string, vector: Float32Array, options: SearchOptions): Promise<ScoredRecord[]> {
     const spec = await this.#spec(collection);
     const query = normalizedVector(spec, vector, 'Query vector');

@@ -7,6 +7,7 @@ const CALLS: readonly StoreCall[] = [
   'ensureCollection',
   'upsert',
   'get',
+  'existingIds',
   'search',
   'recommend',
   'scroll',

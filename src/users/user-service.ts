@@ -58,7 +58,7 @@ export class UserService {
     // Under the users' locks from the existence check to the write: concurrent upserts of the
     // same ids count each creation once, and no other writer interleaves.
     return this.profiles.userLocks.runAll(ids, async () => {
-      const existing = new Set((await this.store.get(USERS, ids)).map((r) => r.id));
+      const existing = new Set(await this.store.existingIds(USERS, ids));
       const written = await this.profiles.write(cleaned);
       const updated = ids.filter((id) => existing.has(id)).length;
       return { count: cleaned.length, created: cleaned.length - updated, updated, ids, warnings: coverageWarnings(written) };
@@ -82,7 +82,7 @@ export class UserService {
 
   /** Ids among `ids` that are not stored. */
   async missing(ids: string[]): Promise<string[]> {
-    const found = new Set((await this.store.get(USERS, ids)).map((r) => r.id));
+    const found = new Set(await this.store.existingIds(USERS, ids));
     return ids.filter((id) => !found.has(id));
   }
 

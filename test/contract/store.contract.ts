@@ -211,6 +211,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Vec
         expect(await store.get(c, ['nope'])).toEqual([]);
       });
 
+      it('existingIds answers which ids are stored, in the order asked, through deletes and re-inserts', async () => {
+        const c = await collection();
+        expect(await store.existingIds(c, ['a', 'b'])).toEqual([]);
+        expect(await store.existingIds(c, [])).toEqual([]);
+        await store.upsert(c, ['a', 'b', 'c', ...AWKWARD_IDS].map((id) => record(id)));
+        expect(await store.existingIds(c, ['c', 'nope', 'a', 'c'])).toEqual(['c', 'a', 'c']);
+        expect(await store.existingIds(c, AWKWARD_IDS)).toEqual(AWKWARD_IDS);
+        await store.delete(c, { ids: ['a'] });
+        expect(await store.existingIds(c, ['a', 'b'])).toEqual(['b']);
+        // Back after a delete, and mixed with new ids in one call: one record per id.
+        await store.upsert(c, [record('a', { v: 2 }), record('b', { v: 3 }), record('d', { v: 4 })]);
+        expect(await store.existingIds(c, ['a', 'b', 'd'])).toEqual(['a', 'b', 'd']);
+        expect(await store.count(c)).toBe(4 + AWKWARD_IDS.length);
+        expect((await store.get(c, ['a', 'b', 'd'])).map((r) => r.payload.v)).toEqual([2, 3, 4]);
+        await store.delete(c, { filter: { must: [{ field: 'tag', eq: 'never' }] } });
+        expect(await store.count(c)).toBe(4 + AWKWARD_IDS.length);
+      });
+
       it('replaces the whole payload and vector of an existing id', async () => {
         const c = await collection();
         await store.upsert(c, [record('a', { tag: 'old', keep: 1 }, vec(1, 0, 0, 0))]);
@@ -743,6 +761,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Vec
         await store.ensureCollection({ name: c, dimension: DIM, indexedFields: FIELDS });
         await store.upsert(c, [record('c')]);
         expect(await store.count(c)).toBe(3);
+        // Ids written before the reopen are known as stored: upserting one replaces it, no duplicate.
+        expect(await store.existingIds(c, ['a', 'nope', "b'"])).toEqual(['a', "b'"]);
+        await store.upsert(c, [record('a', { tag: 'again' })]);
+        expect(await store.count(c)).toBe(3);
+        expect((await store.get(c, ['a']))[0].payload).toEqual({ tag: 'again' });
       });
     });
   });
