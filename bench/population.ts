@@ -86,6 +86,8 @@ async function recluster(service: ServiceProcess, k: number, seed: number): Prom
   return { seconds: (performance.now() - started) / 1000, result };
 }
 
+const gib = (bytes: number) => `${fmt(bytes / 2 ** 30, 2)} GiB`;
+
 const phasesOf = (result: RunResult) => result.timings.map((t) => `${t.phase.toLowerCase()} ${fmt(t.ms / 1000, 2)} s`).join(', ');
 
 export async function benchPopulation(options: PopulationOptions): Promise<void> {
@@ -104,6 +106,7 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
   const similarAnswers = new Map<string, string[]>();
   let textBytes = 0;
   let restingDisk = 0;
+  let restingSeconds = 0;
   try {
     // 1. Users through GraphQL, as clients send them.
     const batches = Math.ceil(size / batchSize);
@@ -122,6 +125,7 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
     });
     const ingestSeconds = (performance.now() - started) / 1000;
     log(`ingest n=${size}      ${fmt(size / ingestSeconds, 0)} users/s through upsertUsers (batches of ${batchSize}, ${concurrency} in flight, ${fmt(ingestSeconds)} s)`);
+    const phasePeaks: string[] = [`ingest ${gib(service.phasePeakRssBytes())}`];
 
     // 2. Items and interactions for a share of the users (3 each: what recommendations need).
     const items = syntheticItems(2000, 11);
@@ -141,11 +145,13 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
       await gql(service, `mutation($i: [InteractionInput!]!) { recordInteractions(interactions: $i) }`, { i: events });
     });
     log(`interactions          ${engaged * 3} for ${engaged} users in ${fmt((performance.now() - eventsStarted) / 1000)} s`);
+    phasePeaks.push(`interactions ${gib(service.phasePeakRssBytes())}`);
 
     // 3. Recluster: the first run also rebuilds the profiles the interactions queued.
     const first = await recluster(service, k, 1);
     log(`recluster n=${size}   first run ${fmt(first.seconds, 2)} s wall incl. rebuilding ${engaged} queued profiles (k=${k}, ${first.result.status}; ${phasesOf(first.result)})`);
     const second = await recluster(service, k, 2);
+    phasePeaks.push(`reclusters ${gib(service.phasePeakRssBytes())}`);
     log(`recluster n=${size}   ${fmt(second.seconds, 2)} s wall (k=${k}, ${second.result.status}${second.result.error ? `: ${second.result.error}` : ''}; ${phasesOf(second.result)})`);
 
     // 4. Latency over HTTP, one request at a time.
@@ -172,11 +178,21 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
     if (recLatencies.length > 0) {
       log(`recommendations n=${size} p50 ${fmt(percentile(recLatencies, 50), 1)} ms, p99 ${fmt(percentile(recLatencies, 99), 1)} ms (BLENDED, ${recLatencies.length} users with interactions, over HTTP)`);
     }
-    log(`peak RSS n=${size}    ${fmt(service.peakRssBytes() / 2 ** 30, 2)} GiB (the service process)`);
+    phasePeaks.push(`queries ${gib(service.phasePeakRssBytes())}`);
+    log(`peak RSS n=${size}    ${fmt(service.peakRssBytes() / 2 ** 30, 2)} GiB (the service process; per phase: ${phasePeaks.join(', ')})`);
     // The footprint at rest: the embedded store compacts and prunes once writes pause (LANCEDB_IDLE_COMPACT_MS
-    // 30 s, then a prune LANCEDB_PRUNE_OLDER_THAN_MS later).
-    await new Promise((resolve) => setTimeout(resolve, 50_000));
-    restingDisk = directoryBytes(dataDir);
+    // 30 s, then a prune LANCEDB_PRUNE_OLDER_THAN_MS later). Waits until the directory stops changing
+    // (the same size 10 s apart, after at least 45 s), at most 5 minutes.
+    const quietStarted = performance.now();
+    let previous = -1;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 10_000));
+      restingDisk = directoryBytes(dataDir);
+      const waited = (performance.now() - quietStarted) / 1000;
+      if ((waited >= 45 && restingDisk === previous) || waited >= 300) break;
+      previous = restingDisk;
+    }
+    restingSeconds = (performance.now() - quietStarted) / 1000;
   } finally {
     await service.stop();
   }
@@ -207,7 +223,7 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
     await store.close();
     const raw = ids.length * d * 4 + textBytes;
     log(
-      `disk n=${size}        ${fmt(disk / 2 ** 30, 2)} GiB data directory at rest, 50 s after the last write (vectors ${fmt(fs.existsSync(vectorsDir) ? directoryBytes(vectorsDir) / 2 ** 30 : 0, 2)} GiB) for ${fmt(raw / 2 ** 30, 2)} GiB of raw vectors and texts: ${fmt(disk / raw, 2)}x`,
+      `disk n=${size}        ${fmt(disk / 2 ** 30, 2)} GiB data directory at rest (stable ${fmt(restingSeconds, 0)} s after the last write; vectors ${fmt(fs.existsSync(vectorsDir) ? directoryBytes(vectorsDir) / 2 ** 30 : 0, 2)} GiB) for ${fmt(raw / 2 ** 30, 2)} GiB of raw vectors and texts: ${fmt(disk / raw, 2)}x`,
     );
     if (similarAnswers.size > 0) {
       const index = new Map(ids.map((id, i) => [id, i] as const));

@@ -220,8 +220,6 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         defaultK: config.DEFAULT_K,
         maxK: 1000,
         maxKRangeWidth: 30,
-        // Large pages: each store call has a fixed cost that dominates at 100k users.
-        pageSize: 5000,
         writeBatchSize: 50_000,
         describeSampleSize: DESCRIBE_SAMPLE_SIZE,
         silhouetteSampleSize: 2000,

@@ -42,8 +42,6 @@ export interface SegmentationOptions {
   maxK: number;
   /** Widest automatic-k range (max − min + 1), since every k in it is clustered. */
   maxKRangeWidth: number;
-  /** Users per page when scrolling vectors out of the store. */
-  pageSize: number;
   /** Memberships per SQLite transaction while a run writes (the event loop breathes between them). */
   writeBatchSize: number;
   /** Most users whose profiles are held to describe segments (see DESCRIBE_SAMPLE_SIZE). */
@@ -218,7 +216,6 @@ export class SegmentationService {
       const scrollStartedAt = Date.now();
       const population = await scrollPopulation(this.store, {
         filter: populationFilter(request.filter),
-        pageSize: this.options.pageSize,
         sampleSize: this.options.describeSampleSize,
         seed: request.seed,
         signal,

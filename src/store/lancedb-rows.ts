@@ -153,7 +153,7 @@ function utf8ListData(type: List<Utf8>, values: readonly (readonly string[] | nu
 }
 
 /** Reads `id`, `payload` and optionally `vector` / `_distance` columns back into records. */
-export function arrowToRecords(table: ArrowTable, withVector: boolean): (StoredRecord & { distance?: number })[] {
+export function arrowToRecords(table: ArrowTable | RecordBatch, withVector: boolean): (StoredRecord & { distance?: number })[] {
   // An empty result may come back without any columns at all.
   if (table.numRows === 0) return [];
   const ids = table.getChild('id');

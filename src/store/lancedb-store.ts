@@ -37,6 +37,7 @@ import {
   type ScrollPage,
   type SearchOptions,
   type StoreMeta,
+  type StreamOptions,
   type StoredRecord,
   type VectorRecord,
   type VectorStore,
@@ -522,6 +523,21 @@ export class LanceDbStore implements VectorStore {
     if (rows.length <= options.limit) return { records: rows };
     const records = rows.slice(0, options.limit);
     return { records, nextCursor: encodeCursor(records[records.length - 1].id) };
+  }
+
+  /** One query over the table's current version, read batch by batch: a consistent snapshot. */
+  async *stream(collection: string, options: StreamOptions): AsyncIterable<StoredRecord[]> {
+    const t = await this.#open(collection);
+    const filter = checkFilter(t.spec, options.filter);
+    if (filter.matchesNothing) return;
+    const withVector = options.withVector ?? false;
+    let q = t.table.query().select(withVector ? COLUMNS_WITH_VECTOR : COLUMNS);
+    const where = filterSql(filter);
+    if (where !== undefined) q = q.where(where);
+    for await (const batch of q) {
+      this.#checkOpen();
+      if (batch.numRows > 0) yield arrowToRecords(batch, withVector);
+    }
   }
 
   async count(collection: string, filter?: Filter): Promise<number> {

@@ -95,6 +95,11 @@ export interface ScrollOptions {
   withVector?: boolean;
 }
 
+export interface StreamOptions {
+  filter?: Filter;
+  withVector?: boolean;
+}
+
 export interface ScrollPage {
   records: StoredRecord[];
   /** Absent when there are no more records. */
@@ -148,6 +153,13 @@ export interface VectorStore {
 
   /** Pages through every record matching the filter in a stable order. */
   scroll(collection: string, options: ScrollOptions): Promise<ScrollPage>;
+
+  /**
+   * Every record matching the filter, batch by batch, in no particular order: for jobs that read
+   * a whole collection once (a segmentation run). Cheaper than paging with `scroll`, which keeps
+   * an order: the embedded store reads one table version in one pass; Qdrant scrolls.
+   */
+  stream(collection: string, options: StreamOptions): AsyncIterable<StoredRecord[]>;
 
   /** Merges payload keys into existing records; unknown ids are ignored. */
   setPayload(collection: string, updates: PayloadUpdate[]): Promise<void>;

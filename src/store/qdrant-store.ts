@@ -36,6 +36,7 @@ import {
   type ScrollPage,
   type SearchOptions,
   type StoreMeta,
+  type StreamOptions,
   type StoredRecord,
   type VectorRecord,
   type VectorStore,
@@ -91,6 +92,8 @@ const PREFIX = /^[A-Za-z0-9_-]*$/;
 const DEFAULT_MAX_REQUEST_BYTES = 8 * 1024 * 1024;
 /** Key of the collection spec in Qdrant's collection metadata. */
 const SPEC_METADATA_KEY = 'segmentql_spec';
+/** Points per scroll request when streaming a whole collection. */
+const STREAM_PAGE = 1000;
 
 type QdrantPoint = Schemas['Record'] | Schemas['ScoredPoint'];
 type PayloadSchemaType = Schemas['PayloadSchemaType'];
@@ -471,6 +474,16 @@ export class QdrantStore implements VectorStore {
     const records = result.points.map((point) => toStoredRecord(point, withVector));
     const next = result.next_page_offset;
     return typeof next === 'string' || typeof next === 'number' ? { records, nextCursor: String(next) } : { records };
+  }
+
+  /** Qdrant's scroll pages (ordered by point id, which costs Qdrant nothing extra). */
+  async *stream(collection: string, options: StreamOptions): AsyncIterable<StoredRecord[]> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.scroll(collection, { filter: options.filter, withVector: options.withVector, limit: STREAM_PAGE, cursor });
+      if (page.records.length > 0) yield page.records;
+      cursor = page.nextCursor;
+    } while (cursor);
   }
 
   async count(collection: string, filter?: Filter): Promise<number> {

@@ -2,7 +2,7 @@ import { currentRequestScope, throwIfRequestEnded } from '../app/request-scope.j
 import type { VectorStore } from './port.js';
 
 /** The port's methods that do I/O; `backend` is a plain property. */
-type StoreCall = Exclude<keyof VectorStore, 'backend'>;
+type StoreCall = Exclude<keyof VectorStore, 'backend' | 'stream'>;
 const CALLS: readonly StoreCall[] = [
   'ensureCollection',
   'upsert',
@@ -44,5 +44,13 @@ export function boundToRequests(store: VectorStore): VectorStore {
       }
     };
   }
+  // A stream is read by background jobs; inside a request it stops between batches once the request is over.
+  bound.stream = async function* (...args: Parameters<VectorStore['stream']>) {
+    const scope = currentRequestScope();
+    for await (const batch of store.stream(...args)) {
+      if (scope) throwIfRequestEnded(scope);
+      yield batch;
+    }
+  };
   return bound as unknown as VectorStore;
 }

@@ -229,6 +229,35 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Vec
         expect(await store.count(c)).toBe(4 + AWKWARD_IDS.length);
       });
 
+      it('stream reads every matching record once, with or without vectors', async () => {
+        const c = await collection();
+        const n = 2600; // more than one batch on every backend
+        for (let i = 0; i < n; i += 1000) {
+          await store.upsert(c, Array.from({ length: Math.min(1000, n - i) }, (_, j) => record(`r${i + j}`, { n: i + j, tag: (i + j) % 2 === 0 ? 'even' : 'odd' }, vec(1, (i + j) / n, 0, 0))));
+        }
+        await store.delete(c, { ids: ['r5'] });
+        const seen = new Map<string, StoredRecord>();
+        for await (const batch of store.stream(c, { withVector: true })) {
+          for (const r of batch) {
+            expect(seen.has(r.id)).toBe(false);
+            seen.set(r.id, r);
+          }
+        }
+        expect(seen.size).toBe(n - 1);
+        expect(seen.has('r5')).toBe(false);
+        expect(seen.get('r7')!.payload).toEqual({ n: 7, tag: 'odd' });
+        expectVectorClose(seen.get('r7')!.vector, vec(1, 7 / n, 0, 0));
+        const evens: string[] = [];
+        for await (const batch of store.stream(c, { filter: { must: [{ field: 'tag', eq: 'even' }] } })) {
+          for (const r of batch) {
+            expect(r.vector).toBeUndefined();
+            evens.push(r.id);
+          }
+        }
+        expect(evens).toHaveLength(n / 2);
+        for await (const batch of store.stream(c, { filter: { must: [{ field: 'tag', in: [] }] } })) expect(batch).toEqual([]);
+      });
+
       it('replaces the whole payload and vector of an existing id', async () => {
         const c = await collection();
         await store.upsert(c, [record('a', { tag: 'old', keep: 1 }, vec(1, 0, 0, 0))]);

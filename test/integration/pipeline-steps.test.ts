@@ -69,7 +69,7 @@ afterAll(async () => {
 describe('scroll step', () => {
   it('reads every user page by page into one matrix, rows in id order, with a bounded profile sample', async () => {
     const pages: number[] = [];
-    const population = await scrollPopulation(store, { pageSize: 50, sampleSize: 40, seed: 3, onPage: (rows, expected) => pages.push(rows, expected) });
+    const population = await scrollPopulation(store, { sampleSize: 40, seed: 3, onPage: (rows, expected) => pages.push(rows, expected) });
     expect(population.n).toBe(N);
     expect(population.d).toBe(D);
     expect(population.matrix).toHaveLength(N * D);
@@ -79,8 +79,11 @@ describe('scroll step', () => {
       const i = Number(population.ids[row]!.slice(1));
       expect(Array.from(population.matrix.subarray(row * D, (row + 1) * D))).toEqual(Array.from(vectorOf(i)).map(Math.fround));
     }
-    expect(pages.filter((_, j) => j % 2 === 0)).toEqual([50, 100, 150, 200, 230]);
+    const rowsSoFar = pages.filter((_, j) => j % 2 === 0);
+    expect(rowsSoFar.at(-1)).toBe(N);
+    expect(rowsSoFar).toEqual([...rowsSoFar].sort((a, b) => a - b));
     expect(pages[1]).toBe(N);
+    expect(population.ids).toEqual([...population.ids].sort());
     // The sample: 40 profiles, in row order, each the text of its row's user.
     const { rows, texts, attributes } = population.sample;
     expect(rows).toHaveLength(40);
@@ -92,7 +95,7 @@ describe('scroll step', () => {
   });
 
   it('tops the sample up per segment from the store, keeping row order', async () => {
-    const population = await scrollPopulation(store, { pageSize: 100, sampleSize: 20, seed: 5 });
+    const population = await scrollPopulation(store, { sampleSize: 20, seed: 5 });
     // A small "segment": the first 30 rows, of which the sample holds only a few.
     const assignments = Int32Array.from({ length: N }, (_, row) => (row < 30 ? 1 : 0));
     const before = Array.from(population.sample.rows).filter((row) => row < 30).length;
@@ -108,11 +111,11 @@ describe('scroll step', () => {
   });
 
   it('reads only the filtered population, and stops when cancelled', async () => {
-    const north = await scrollPopulation(store, { pageSize: 64, sampleSize: 1000, seed: 1, filter: populationFilter([{ attribute: 'side', equals: 'north' }]) });
+    const north = await scrollPopulation(store, { sampleSize: 1000, seed: 1, filter: populationFilter([{ attribute: 'side', equals: 'north' }]) });
     expect(north.n).toBe(N / 2);
     expect(north.sample.rows).toHaveLength(N / 2);
     const controller = new AbortController();
-    const cancelled = scrollPopulation(store, { pageSize: 10, sampleSize: 10, seed: 1, signal: controller.signal, onPage: () => controller.abort(new Error('cancelled')) });
+    const cancelled = scrollPopulation(store, { sampleSize: 10, seed: 1, signal: controller.signal, onPage: () => controller.abort(new Error('cancelled')) });
     await expect(cancelled).rejects.toThrow('cancelled');
   });
 });
@@ -128,7 +131,7 @@ describe('write step and active segments', () => {
     queuedRun(id, { k: 2, kRange: null, algorithm: 'KMEANS', filter: [], subsegments: null, seed: 1 }, 2);
 
   it('writes segments and every membership, which the active cache then answers from', async () => {
-    const population = await scrollPopulation(store, { pageSize: 100, sampleSize: 1000, seed: 1 });
+    const population = await scrollPopulation(store, { sampleSize: 1000, seed: 1 });
     // A clustering as the worker would give it: even users (axis 0) in cluster 0, odd in cluster 1.
     const assignments = Int32Array.from(population.ids, (id) => Number(id.slice(1)) % 2);
     const centroids = Float32Array.from([1, 0, 0, 0, 0, 1, 0, 0]);
@@ -184,7 +187,7 @@ describe('write step and active segments', () => {
   });
 
   it('stops between chunks when cancelled, leaving the run\'s rows for the coordinator to drop', async () => {
-    const population = await scrollPopulation(store, { pageSize: 100, sampleSize: 10, seed: 1 });
+    const population = await scrollPopulation(store, { sampleSize: 10, seed: 1 });
     const memberships = new MembershipRepository(db);
     const controller = new AbortController();
     const written = writeRun(

@@ -20,8 +20,6 @@ export interface ScrolledPopulation {
 
 export interface ScrollStepOptions {
   filter?: Filter;
-  /** Users per store page. */
-  pageSize: number;
   /** Most profiles kept for describing. */
   sampleSize: number;
   seed: number;
@@ -31,22 +29,23 @@ export interface ScrollStepOptions {
 }
 
 /**
- * Scroll step: reads the population page by page, appending each vector to one growing
- * Float32Array (pre-sized from the store's count) and offering each profile to the sample.
- * Only a page of records, the ids, the matrix and the sample are held at any time.
+ * Scroll step: streams the population batch by batch (one pass over the store, in its own
+ * order), appending each vector to one growing Float32Array (pre-sized from the store's count)
+ * and offering each profile to the sample; then puts the rows in id order, in place, so a run
+ * with a given seed does not depend on where the store happens to keep its rows. Only a batch
+ * of records, the ids, the matrix and the sample are held at any time.
  */
 export async function scrollPopulation(store: VectorStore, options: ScrollStepOptions): Promise<ScrolledPopulation> {
   const expected = await store.count(USERS, options.filter);
   const ids: string[] = [];
   const sample = new ProfileSample(options.sampleSize, options.seed);
   let matrix: GrowableMatrix | null = null;
-  let cursor: string | undefined;
   // A zero vector is no nearer one segment than another: such users are counted, not clustered.
   let unrepresentedUsers = 0;
-  do {
+  options.signal?.throwIfAborted();
+  for await (const batch of store.stream(USERS, { filter: options.filter, withVector: true })) {
     options.signal?.throwIfAborted();
-    const page = await store.scroll(USERS, { filter: options.filter, limit: options.pageSize, cursor, withVector: true });
-    for (const record of page.records) {
+    for (const record of batch) {
       if (!record.vector) continue;
       if (!record.vector.some((x) => x !== 0)) {
         unrepresentedUsers++;
@@ -57,9 +56,52 @@ export async function scrollPopulation(store: VectorStore, options: ScrollStepOp
       sample.offer(ids.length, record.id, (record.payload.profileText as string | undefined) ?? '', (record.payload.attributes as Attributes | undefined) ?? {});
       ids.push(record.id);
     }
-    cursor = page.nextCursor;
     options.onPage?.(ids.length, expected);
-  } while (cursor);
+  }
+  options.signal?.throwIfAborted();
   const d = matrix?.dimension ?? 0;
-  return { ids, matrix: matrix?.take() ?? new Float32Array(0), n: ids.length, d, sample: sample.result(), unrepresentedUsers };
+  const vectors = matrix?.take() ?? new Float32Array(0);
+  const order = idOrder(ids);
+  permuteRows(vectors, d, order);
+  const position = new Int32Array(order.length);
+  for (let row = 0; row < order.length; row++) position[order[row]!] = row;
+  const sorted = order.length === 0 ? [] : Array.from(order, (from) => ids[from]!);
+  return { ids: sorted, matrix: vectors, n: sorted.length, d, sample: remapSample(sample.result(), position), unrepresentedUsers };
+}
+
+/** Row indices in id order (UTF-16 code unit order, the same every time). */
+export function idOrder(ids: readonly string[]): Uint32Array {
+  const order = new Uint32Array(ids.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+}
+
+/**
+ * Reorders the rows of a row-major matrix in place so that row r becomes old row order[r],
+ * following each cycle of the permutation with one spare row (no second matrix).
+ */
+export function permuteRows(matrix: Float32Array, d: number, order: Uint32Array): void {
+  const done = new Uint8Array(order.length);
+  const spare = new Float32Array(d);
+  for (let start = 0; start < order.length; start++) {
+    if (done[start] || order[start] === start) continue;
+    spare.set(matrix.subarray(start * d, (start + 1) * d));
+    let at = start;
+    for (;;) {
+      done[at] = 1;
+      const from = order[at]!;
+      if (from === start) {
+        matrix.set(spare, at * d);
+        break;
+      }
+      matrix.copyWithin(at * d, from * d, (from + 1) * d);
+      at = from;
+    }
+  }
+}
+
+function remapSample(sample: ScrolledPopulation['sample'], position: Int32Array): ScrolledPopulation['sample'] {
+  const entries = Array.from(sample.rows, (row, i) => ({ row: position[row]!, text: sample.texts[i]!, attributes: sample.attributes[i]! }));
+  entries.sort((a, b) => a.row - b.row);
+  return { rows: Int32Array.from(entries, (e) => e.row), texts: entries.map((e) => e.text), attributes: entries.map((e) => e.attributes) };
 }
