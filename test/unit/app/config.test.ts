@@ -39,13 +39,23 @@ describe('embedded store settings', () => {
     expect(lanceStoreSettings(loadConfig({}))).toEqual({
       maintenance: { compactEveryRows: 100_000, compactEveryFragments: 50, pruneOlderThanMs: 10_000, idleAfterMs: 30_000, indexMinRows: 50_000, indexType: 'IVF_FLAT' },
       search: { nprobes: 20, refineFactor: 10, ef: 0 },
+      cache: { indexBytes: 512 * 2 ** 20, metadataBytes: 128 * 2 ** 20 },
     });
-    const custom = lanceStoreSettings(loadConfig({ LANCEDB_INDEX_MIN_ROWS: '0', LANCEDB_INDEX_TYPE: 'IVF_PQ', LANCEDB_NPROBES: '8', LANCEDB_IDLE_COMPACT_MS: '0' }));
-    expect([custom.maintenance.indexMinRows, custom.maintenance.indexType, custom.search.nprobes, custom.maintenance.idleAfterMs]).toEqual([0, 'IVF_PQ', 8, 0]);
+    const custom = lanceStoreSettings(
+      loadConfig({ LANCEDB_INDEX_MIN_ROWS: '0', LANCEDB_INDEX_TYPE: 'IVF_PQ', LANCEDB_NPROBES: '8', LANCEDB_IDLE_COMPACT_MS: '0', LANCEDB_INDEX_CACHE_MB: '64' }),
+    );
+    expect([custom.maintenance.indexMinRows, custom.maintenance.indexType, custom.search.nprobes, custom.maintenance.idleAfterMs, custom.cache.indexBytes]).toEqual([
+      0,
+      'IVF_PQ',
+      8,
+      0,
+      64 * 2 ** 20,
+    ]);
   });
 
   it('rejects an unknown index type and a zero nprobes', () => {
     expect(() => loadConfig({ LANCEDB_INDEX_TYPE: 'HNSW', LANCEDB_NPROBES: '0' })).toThrowError(/LANCEDB_INDEX_TYPE[\s\S]*LANCEDB_NPROBES/);
+    expect(() => loadConfig({ LANCEDB_INDEX_CACHE_MB: '1' })).toThrowError(/LANCEDB_INDEX_CACHE_MB/);
   });
 });
 
