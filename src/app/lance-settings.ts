@@ -11,6 +11,7 @@ export function lanceStoreSettings(config: Config): {
     maintenance: {
       compactEveryRows: config.LANCEDB_COMPACT_EVERY_ROWS,
       compactEveryFragments: config.LANCEDB_COMPACT_EVERY_WRITES,
+      compactShare: config.LANCEDB_COMPACT_SHARE,
       pruneOlderThanMs: config.LANCEDB_PRUNE_OLDER_THAN_MS,
       idleAfterMs: config.LANCEDB_IDLE_COMPACT_MS,
       indexMinRows: config.LANCEDB_INDEX_MIN_ROWS,

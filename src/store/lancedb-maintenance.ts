@@ -24,6 +24,15 @@ export interface MaintenancePolicy {
   compactEveryRows: number;
   /** Compact after this many writes (each adds a fragment or deletion file); 0 disables automatic compaction. */
   compactEveryFragments: number;
+  /**
+   * Both thresholds grow with the table: they are scaled by max(1, compactShare × rows at the
+   * last compaction / compactEveryRows). Lance merges the new small fragments into the last
+   * large one (up to about a million rows), so a compaction costs about the table's size up to
+   * there; compacting after a fixed number of rows would make a bulk import quadratic, while
+   * compacting after a share of the table keeps the cost per written row constant. 0 keeps
+   * the thresholds fixed.
+   */
+  compactShare: number;
   /** Versions older than this are deleted when compacting. */
   pruneOlderThanMs: number;
   /** Build the ANN vector index once a table holds this many rows; 0 never builds one (always exact search). */
@@ -64,6 +73,7 @@ export interface SearchTuning {
 export const DEFAULT_POLICY: MaintenancePolicy = {
   compactEveryRows: 100_000,
   compactEveryFragments: 50,
+  compactShare: 0.25,
   pruneOlderThanMs: 10_000,
   indexMinRows: 50_000,
   retrainGrowth: 2,
@@ -87,10 +97,12 @@ export interface PendingWrites {
   fragments: number;
 }
 
-export function compactionDue(pending: PendingWrites, policy: MaintenancePolicy): boolean {
+/** Whether the writes since the last compaction (of a table that then held `tableRows` rows) call for one now. */
+export function compactionDue(pending: PendingWrites, policy: MaintenancePolicy, tableRows = 0): boolean {
+  const scale = policy.compactEveryRows > 0 ? Math.max(1, (policy.compactShare * tableRows) / policy.compactEveryRows) : 1;
   return (
-    (policy.compactEveryRows > 0 && pending.rows >= policy.compactEveryRows) ||
-    (policy.compactEveryFragments > 0 && pending.fragments >= policy.compactEveryFragments)
+    (policy.compactEveryRows > 0 && pending.rows >= policy.compactEveryRows * scale) ||
+    (policy.compactEveryFragments > 0 && pending.fragments >= policy.compactEveryFragments * scale)
   );
 }
 

@@ -113,6 +113,8 @@ interface OpenTable {
   ids: IdSieve;
   /** Written since the last compaction. */
   pending: PendingWrites;
+  /** Rows at the last compaction (or when opened): compaction thresholds grow with it. */
+  rowsAtCompaction: number;
   /** A maintenance pass is queued and has not started yet. */
   maintenanceQueued: boolean;
   /** Rows the vector index was trained on; undefined while there is no vector index. */
@@ -325,7 +327,7 @@ export class LanceDbStore implements VectorStore {
         }
       }
     });
-    if (compactionDue(t.pending, this.#policy)) this.#queueMaintenance(collection, t);
+    if (compactionDue(t.pending, this.#policy, t.rowsAtCompaction)) this.#queueMaintenance(collection, t);
     this.#armIdle(collection, t);
   }
 
@@ -413,6 +415,7 @@ export class LanceDbStore implements VectorStore {
     }
     await t.table.optimize({ cleanupOlderThan: new Date(Date.now() - this.#policy.pruneOlderThanMs) });
     const rows = await t.table.countRows();
+    t.rowsAtCompaction = rows;
     this.#onMaintenance({ collection, kind: 'compact', rows, durationMs: performance.now() - started });
     return rows;
   }
@@ -606,7 +609,15 @@ function scalarIndex(field: IndexedField): { column: string; config: lancedb.Ind
 }
 
 function newOpenTable(spec: CollectionSpec, table: lancedb.Table, vectorIndexTrainedRows: number | undefined, ids: IdSieve): OpenTable {
-  return { spec: copySpec(spec), table, ids, pending: { rows: 0, fragments: 0 }, maintenanceQueued: false, vectorIndexTrainedRows };
+  return {
+    spec: copySpec(spec),
+    table,
+    ids,
+    pending: { rows: 0, fragments: 0 },
+    rowsAtCompaction: ids.size,
+    maintenanceQueued: false,
+    vectorIndexTrainedRows,
+  };
 }
 
 /** Every id in the table, read once when the table is opened (about a second per million rows). */

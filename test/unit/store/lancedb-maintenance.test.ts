@@ -62,6 +62,18 @@ describe('LanceDB maintenance policy', () => {
     expect(compactionDue({ rows: 1e9, fragments: 1e9 }, { ...policy, compactEveryRows: 0, compactEveryFragments: 0 })).toBe(false);
   });
 
+  it('raises both thresholds with the table once a share of it exceeds the row threshold', () => {
+    const policy = { ...DEFAULT_POLICY, compactEveryRows: 100_000, compactEveryFragments: 50, compactShare: 0.25 };
+    // Up to 400k rows the fixed thresholds hold.
+    expect(compactionDue({ rows: 100_000, fragments: 1 }, policy, 400_000)).toBe(true);
+    expect(compactionDue({ rows: 1000, fragments: 50 }, policy, 400_000)).toBe(true);
+    // At 1M rows: a quarter of the table, and 2.5 × as many writes.
+    expect(compactionDue({ rows: 249_999, fragments: 124 }, policy, 1_000_000)).toBe(false);
+    expect(compactionDue({ rows: 250_000, fragments: 1 }, policy, 1_000_000)).toBe(true);
+    expect(compactionDue({ rows: 1000, fragments: 125 }, policy, 1_000_000)).toBe(true);
+    expect(compactionDue({ rows: 100_000, fragments: 50 }, { ...policy, compactShare: 0 }, 1_000_000)).toBe(true);
+  });
+
   it('builds the vector index from the minimum size and retrains it as the table grows', () => {
     const policy = { ...DEFAULT_POLICY, indexMinRows: 50_000, retrainGrowth: 4 };
     expect(vectorIndexDue(49_999, undefined, policy)).toBe(false);
