@@ -152,8 +152,16 @@ function utf8ListData(type: List<Utf8>, values: readonly (readonly string[] | nu
   });
 }
 
-/** Reads `id`, `payload` and optionally `vector` / `_distance` columns back into records. */
-export function arrowToRecords(table: ArrowTable | RecordBatch, withVector: boolean): (StoredRecord & { distance?: number })[] {
+/**
+ * Reads `id`, `payload` and optionally `vector` / `_distance` columns back into records. With
+ * `lazyPayload`, each payload's JSON is parsed when first read: a whole-table stream whose
+ * reader looks at a few payloads (a run's profile sample) does not parse a million.
+ */
+export function arrowToRecords(
+  table: ArrowTable | RecordBatch,
+  withVector: boolean,
+  lazyPayload = false,
+): (StoredRecord & { distance?: number })[] {
   // An empty result may come back without any columns at all.
   if (table.numRows === 0) return [];
   const ids = table.getChild('id');
@@ -163,9 +171,9 @@ export function arrowToRecords(table: ArrowTable | RecordBatch, withVector: bool
   if (ids === null || payloads === null) throw new Error('Lance result lacks id or payload columns');
   const out: (StoredRecord & { distance?: number })[] = [];
   for (let i = 0; i < table.numRows; i++) {
-    const record: StoredRecord & { distance?: number } = {
-      id: ids.get(i) as string,
-      payload: JSON.parse(payloads.get(i) as string) as Payload,
+    const json = payloads.get(i) as string;
+    const record = (lazyPayload ? lazyRecord(ids.get(i) as string, json) : { id: ids.get(i) as string, payload: JSON.parse(json) as Payload }) as StoredRecord & {
+      distance?: number;
     };
     if (vectors !== null) {
       // Copy: the row view shares the batch's buffer, which must not leak to callers.
@@ -175,6 +183,13 @@ export function arrowToRecords(table: ArrowTable | RecordBatch, withVector: bool
     out.push(record);
   }
   return out;
+}
+
+function lazyRecord(id: string, json: string): StoredRecord {
+  let parsed: Payload | undefined;
+  const record = { id } as StoredRecord;
+  Object.defineProperty(record, 'payload', { enumerable: true, get: () => (parsed ??= JSON.parse(json) as Payload) });
+  return record;
 }
 
 /** Full records (with vectors) for rewriting rows, e.g. after a payload merge. */

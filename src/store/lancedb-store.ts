@@ -539,7 +539,7 @@ export class LanceDbStore implements VectorStore {
     if (where !== undefined) q = q.where(where);
     for await (const batch of q) {
       this.#checkOpen();
-      if (batch.numRows > 0) yield arrowToRecords(batch, withVector);
+      if (batch.numRows > 0) yield arrowToRecords(batch, withVector, true);
     }
   }
 

@@ -26,15 +26,18 @@ export class ProfileSample {
     return this.heap.length;
   }
 
-  /** Offers row `row` (user `id`); kept if its hash is among the `capacity` smallest so far. */
-  offer(row: number, id: string, text: string, attributes: Attributes): void {
+  /**
+   * Offers row `row` (user `id`); kept if its hash is among the `capacity` smallest so far.
+   * The profile is read only then (most rows of a large population never are).
+   */
+  offer(row: number, id: string, profile: () => { text: string; attributes: Attributes }): void {
     const hash = sampleHash(this.seed, id);
     const heap = this.heap;
     if (heap.length < this.capacity) {
-      heap.push({ hash, row, text, attributes });
+      heap.push({ hash, row, ...profile() });
       this.siftUp(heap.length - 1);
     } else if (before(hash, row, heap[0]!.hash, heap[0]!.row)) {
-      heap[0] = { hash, row, text, attributes };
+      heap[0] = { hash, row, ...profile() };
       this.siftDown(0);
     }
   }

@@ -53,7 +53,10 @@ export async function scrollPopulation(store: VectorStore, options: ScrollStepOp
       }
       matrix ??= new GrowableMatrix(record.vector.length, expected);
       matrix.append(record.vector);
-      sample.offer(ids.length, record.id, (record.payload.profileText as string | undefined) ?? '', (record.payload.attributes as Attributes | undefined) ?? {});
+      sample.offer(ids.length, record.id, () => ({
+        text: (record.payload.profileText as string | undefined) ?? '',
+        attributes: (record.payload.attributes as Attributes | undefined) ?? {},
+      }));
       ids.push(record.id);
     }
     options.onPage?.(ids.length, expected);
