@@ -63,7 +63,11 @@ export function ProjectionPlot({ projection, segments, client, onSelectSegment }
       className: 'projection-plot',
       width,
       height: HEIGHT,
-      inset: 12,
+      // Room for the centroid labels (up to 32 characters, centred on their star) inside the frame.
+      insetLeft: 80,
+      insetRight: 80,
+      insetTop: 28,
+      insetBottom: 12,
       ariaLabel: `Projection of ${projection.members.length} sampled members`,
       x: { label: 'PC 1', ticks: 5 },
       y: { label: 'PC 2', ticks: 5 },

@@ -44,6 +44,8 @@ interface RunAnswer {
 
 describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
   let server: TestServer;
+  /** The server the current test's page talks to: `server`, or the open one. */
+  let target: TestServer;
   /** Runs oldest first. */
   let runIds: string[];
   let active: RunAnswer['segmentationRun'];
@@ -89,6 +91,7 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
     await server.gql(`mutation($items: [ItemInput!]!) { upsertItems(items: $items) { count } }`, { items: data.items }, admin);
     await server.gql(`mutation($users: [UserInput!]!) { upsertUsers(users: $users) { count } }`, { users }, admin);
     await server.gql(`mutation($i: [InteractionInput!]!) { createInteractions(interactions: $i) { count } }`, { i: data.interactions }, admin);
+    target = server;
     runIds = [await runToEnd(1), await runToEnd(2)];
     older = (await server.gql<RunAnswer>(runQuery, { id: runIds[0] }, reader)).data!.segmentationRun;
     active = (await server.gql<RunAnswer>(runQuery, { id: runIds[1] }, reader)).data!.segmentationRun;
@@ -112,7 +115,7 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
     problems = [];
     foreignRequests = [];
     graphqlAuthorizations = [];
-    const host = new URL(server.url).host;
+    const host = new URL(target.url).host;
     // Nothing may leave the host: anything else is recorded and aborted before it goes out.
     await context.route('**/*', async (route) => {
       const url = new URL(route.request().url());
@@ -274,7 +277,7 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('says so when the key is refused, and sends no request without one', async () => {
+  it('says so when the key is refused', async () => {
     await openAndConnect('not-a-key-0123456789abcdef');
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('refused this key');
     expect(await cards().count()).toBe(0);
@@ -282,5 +285,28 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
     // The refusal itself is the only failed response.
     expect(problems.filter((p) => !/401/.test(p))).toEqual([]);
     expect(foreignRequests).toEqual([]);
+  });
+
+  describe('on an open service (no API keys)', () => {
+    let open: TestServer;
+    beforeAll(async () => {
+      open = await startTestServer();
+      target = open;
+    });
+    afterAll(async () => {
+      target = server;
+      await open?.close();
+    });
+
+    it('connects without asking for a key and says there is no run yet', async () => {
+      await page.goto(`${open.url}/explorer/`);
+      await expect.poll(() => page.locator('.empty').innerText()).toContain('No segmentation run has succeeded yet');
+      expect(await page.locator('.key-status').innerText()).toContain('open service');
+      expect(await page.getByRole('textbox', { name: 'API key' }).count()).toBe(0);
+      expect(new Set(graphqlAuthorizations)).toEqual(new Set([undefined]));
+      await page.screenshot({ path: path.join(ARTIFACTS, 'empty-open-service.png') });
+      expect(foreignRequests).toEqual([]);
+      expect(problems).toEqual([]);
+    });
   });
 });
