@@ -177,3 +177,26 @@ export const ITEM_TITLE = `query ExplorerItem($id: ID!) { item(id: $id) { id tit
 export interface ItemAnswer {
   item: { id: string; title: string; tags: string[] } | null;
 }
+
+/** Members pages for the CSV export; 100 is the default MAX_RESULT_LIMIT. */
+export const MEMBERS_PAGE_SIZE = 100;
+
+export const SEGMENT_MEMBERS = `query ExplorerSegmentMembers($id: ID!, $first: Int!, $after: String) {
+  segment(id: $id) {
+    members(first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      nodes { id text attributes }
+    }
+  }
+}`;
+
+export interface SegmentMembersAnswer {
+  segment: {
+    members: {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      nodes: Array<{ id: string; text: string | null; attributes: Record<string, unknown> }>;
+    };
+  } | null;
+}

@@ -192,6 +192,7 @@ export function Explorer({ client, initialHistory, graphqlUrl }: Props) {
             {run.segments.map((segment) => (
               <SegmentCard
                 key={segment.key}
+                client={client}
                 segment={segment}
                 change={changeOf(segment.key)}
                 highlighted={segment.key === highlighted}

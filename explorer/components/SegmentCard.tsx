@@ -4,9 +4,12 @@
  * what changed since the previous run, and whether a sensitive attribute is skewed.
  */
 import { decimal, percent, ratio, segmentColor, segmentTitle, shorten } from '../format';
+import type { GraphQLClient } from '../graphql-client';
 import type { SegmentChange, SegmentDetails } from '../queries';
+import { MembersExport } from './MembersExport';
 
 interface Props {
+  client: GraphQLClient;
   segment: SegmentDetails;
   change: SegmentChange | undefined;
   highlighted: boolean;
@@ -17,7 +20,7 @@ interface Props {
 /** Lift bars are drawn up to this lift; higher lifts fill the bar. */
 const MAX_BAR_LIFT = 4;
 
-export function SegmentCard({ segment, change, highlighted, membersQueryUrl }: Props) {
+export function SegmentCard({ client, segment, change, highlighted, membersQueryUrl }: Props) {
   const flagged = segment.skew.filter((s) => s.flagged);
   const traits = [...segment.traits].sort((a, b) => b.distinctiveness - a.distinctiveness).slice(0, 3);
   return (
@@ -136,6 +139,7 @@ export function SegmentCard({ segment, change, highlighted, membersQueryUrl }: P
       )}
 
       <footer className="card-foot">
+        <MembersExport client={client} segment={segment} />
         <a href={membersQueryUrl} target="_blank" rel="noopener">
           Members in GraphiQL
         </a>

@@ -10,7 +10,7 @@
  * skipped with a warning otherwise. Screenshots go to test-artifacts/explorer/ (gitignored).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -27,10 +27,16 @@ if (chromiumMissing) console.warn(`Chromium not found at ${CHROMIUM}: browser te
 const READER = 'explorer-reader-0123456789abcdef';
 const ADMIN = 'explorer-admin-0123456789abcdef';
 const ARTIFACTS = path.join(findPackageRoot(), 'test-artifacts', 'explorer');
+/** How long to wait for the page to show something: generous, the CPU is shared with other test files. */
+const WAIT = { timeout: 30_000 };
 
 /** Three themes (space, cooking, outdoors), 12 users each; every cook has gender "f", nobody else: the cooking segment is skewed. */
 const data = personaData(12, 11, 3);
-const users = data.users.map((user) => ({ ...user, attributes: { ...user.attributes, gender: user.id.startsWith('cooking') ? 'f' : 'm' } }));
+const users = [
+  ...data.users.map((user) => ({ ...user, attributes: { ...user.attributes, gender: user.id.startsWith('cooking') ? 'f' : 'm' } })),
+  // A text a spreadsheet would run as a formula: the CSV export must defuse it.
+  { id: 'space-formula', text: '=HYPERLINK("http://example.invalid") rocket galaxy astronaut planet orbit', attributes: { occupation: 'engineer', age: 30, gender: 'm' } },
+];
 const textOf = new Map(users.map((u) => [u.id, u.text]));
 
 interface Segment {
@@ -162,18 +168,18 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
 
   it('loads without a key, then shows the active run with the pasted key: a card per segment and a point per sampled member', async () => {
     await openAndConnect();
-    await expect.poll(() => cards().count()).toBe(active.segments.length);
+    await expect.poll(() => cards().count(), WAIT).toBe(active.segments.length);
     const keys = await cards().evaluateAll((elements) => elements.map((e) => e.getAttribute('data-segment-key')));
     expect(keys.sort()).toEqual(active.segments.map((s) => s.key).sort());
-    await expect.poll(() => page.locator('section[data-run-id]').getAttribute('data-run-id')).toBe(active.id);
+    await expect.poll(() => page.locator('section[data-run-id]').getAttribute('data-run-id'), WAIT).toBe(active.id);
 
     // One dot per sampled member, one star per centroid.
-    await expect.poll(() => page.locator('svg.projection-plot [aria-label^="user "]').count()).toBe(active.projection!.members.length);
+    await expect.poll(() => page.locator('svg.projection-plot [aria-label^="user "]').count(), WAIT).toBe(active.projection!.members.length);
     expect(await page.locator('svg.projection-plot [aria-label^="centroid of "]').count()).toBe(active.projection!.centroids.length);
 
     // Every card has a size, keywords and traits with lift bars.
     for (const card of await cards().all()) {
-      await expect.poll(() => card.locator('.segment-size').innerText()).toMatch(/^\d+ users$/);
+      await expect.poll(() => card.locator('.segment-size').innerText(), WAIT).toMatch(/^\d+ users$/);
       expect(await card.locator('.chip').count()).toBeGreaterThan(0);
       expect(await card.locator('.lift-bar').count()).toBeGreaterThan(0);
       expect(await card.locator('.representatives li').count()).toBeGreaterThan(0);
@@ -196,8 +202,8 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
     const userId = active.projection!.members[0]!.userId;
     await page.locator(`svg.projection-plot [aria-label="user ${userId}"]`).hover({ force: true });
     const tooltip = page.getByRole('tooltip');
-    await expect.poll(() => tooltip.getAttribute('data-user-id')).toBe(userId);
-    await expect.poll(() => tooltip.innerText()).toContain(textOf.get(userId)!);
+    await expect.poll(() => tooltip.getAttribute('data-user-id'), WAIT).toBe(userId);
+    await expect.poll(() => tooltip.innerText(), WAIT).toContain(textOf.get(userId)!);
     await page.locator('.plot-panel').screenshot({ path: path.join(ARTIFACTS, 'plot-tooltip.png') });
 
     // The key went with every GraphQL request, in a header; it is in sessionStorage, not in the URL.
@@ -207,7 +213,7 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
     expect(await page.evaluate(() => JSON.stringify(sessionStorage))).toContain(READER);
     // A reload connects again without asking.
     await page.reload();
-    await expect.poll(() => cards().count()).toBe(active.segments.length);
+    await expect.poll(() => cards().count(), WAIT).toBe(active.segments.length);
     expect(await page.getByRole('textbox', { name: 'API key' }).count()).toBe(0);
 
     expect(foreignRequests).toEqual([]);
@@ -216,7 +222,7 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
 
   it('finds segments by description and highlights the best one', async () => {
     await openAndConnect();
-    await expect.poll(() => cards().count()).toBe(active.segments.length);
+    await expect.poll(() => cards().count(), WAIT).toBe(active.segments.length);
     const query = 'rockets, galaxies, astronauts and planets';
     const expected = await server.gql<{ searchSegments: Array<{ segment: { key: string } }> }>(
       `query($q: String!) { searchSegments(query: $q, limit: 5) { segment { key } } }`,
@@ -229,10 +235,10 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
     await page.getByRole('searchbox', { name: 'Describe the people you are looking for' }).fill(query);
     await page.getByRole('button', { name: 'Search' }).click();
     const results = page.locator('.search-results li');
-    await expect.poll(() => results.count()).toBe(expected.data!.searchSegments.length);
+    await expect.poll(() => results.count(), WAIT).toBe(expected.data!.searchSegments.length);
     expect(await results.first().getAttribute('data-segment-key')).toBe(spaceKey);
     await results.first().locator('button').click();
-    await expect.poll(() => page.locator('article.segment-card.highlighted').getAttribute('data-segment-key')).toBe(spaceKey);
+    await expect.poll(() => page.locator('article.segment-card.highlighted').getAttribute('data-segment-key'), WAIT).toBe(spaceKey);
     await page.screenshot({ path: path.join(ARTIFACTS, 'search.png') });
     expect(foreignRequests).toEqual([]);
     expect(problems).toEqual([]);
@@ -242,9 +248,9 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
     const schema = await server.gql<{ __type: { fields: Array<{ name: string }> } }>(`{ __type(name: "Query") { fields { name } } }`, {}, reader);
     const hasAudience = schema.data!.__type.fields.some((f) => f.name === 'audience');
     await openAndConnect();
-    await expect.poll(() => cards().count()).toBe(active.segments.length);
+    await expect.poll(() => cards().count(), WAIT).toBe(active.segments.length);
     if (!hasAudience) {
-      await expect.poll(() => page.locator('[data-unavailable="audience"]').innerText()).toContain('not available on this server');
+      await expect.poll(() => page.locator('[data-unavailable="audience"]').innerText(), WAIT).toContain('not available on this server');
     } else {
       const expected = await server.gql<{ audience: Array<{ user: { id: string } }> }>(
         `{ audience(itemIds: ["space-item-0"], first: 20) { user { id } } }`,
@@ -255,7 +261,7 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
       await page.getByRole('textbox', { name: 'Item ids' }).fill('space-item-0');
       await page.getByRole('button', { name: 'Find audience' }).click();
       const rows = page.locator('table.audience tbody tr');
-      await expect.poll(() => rows.count()).toBe(expected.data!.audience.length);
+      await expect.poll(() => rows.count(), WAIT).toBe(expected.data!.audience.length);
       expect(await rows.evaluateAll((elements) => elements.map((e) => e.getAttribute('data-user-id')))).toEqual(expected.data!.audience.map((a) => a.user.id));
       expect(await page.locator('.audience-result').innerText()).toContain('space-item-0');
     }
@@ -264,22 +270,45 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('exports a segment\'s members as CSV, formulae defused', async () => {
+    await openAndConnect();
+    await expect.poll(() => cards().count(), WAIT).toBe(active.segments.length);
+    const segmentOf = await server.gql<{ user: { segment: { id: string; key: string; size: number } } }>(`{ user(id: "space-formula") { segment { id key size } } }`, {}, reader);
+    const segment = segmentOf.data!.user.segment;
+    const members = await server.gql<{ segment: { members: { nodes: Array<{ id: string }> } } }>(`query($id: ID!) { segment(id: $id) { members(first: 100) { nodes { id } } } }`, { id: segment.id }, reader);
+    const expectedIds = members.data!.segment.members.nodes.map((n) => n.id);
+    expect(expectedIds).toHaveLength(segment.size);
+
+    const downloading = page.waitForEvent('download');
+    await page.locator(`article.segment-card[data-segment-key="${segment.key}"]`).getByRole('button', { name: 'Export members (CSV)' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe(`segment-${segment.key}-members.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe('user_id,segment_key,text,attributes');
+    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(expectedIds);
+    // The formula is prefixed with a quote, so a spreadsheet shows it as text.
+    expect(lines.find((line) => line.startsWith('space-formula,'))).toContain(`,"'=HYPERLINK(""http://example.invalid"")`);
+    expect(foreignRequests).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
   it('shows an older run from the history', async () => {
     await openAndConnect();
-    await expect.poll(() => cards().count()).toBe(active.segments.length);
+    await expect.poll(() => cards().count(), WAIT).toBe(active.segments.length);
     await page.locator(`table.run-history tr[data-run-id="${older.id}"] button`).click();
-    await expect.poll(() => page.locator('section[data-run-id]').getAttribute('data-run-id')).toBe(older.id);
+    await expect.poll(() => page.locator('section[data-run-id]').getAttribute('data-run-id'), WAIT).toBe(older.id);
     expect(await page.locator('section[data-run-id]').innerText()).toContain('not active');
     const keys = await cards().evaluateAll((elements) => elements.map((e) => e.getAttribute('data-segment-key')));
     expect(keys.sort()).toEqual(older.segments.map((s) => s.key).sort());
-    await expect.poll(() => page.locator('svg.projection-plot [aria-label^="user "]').count()).toBe(older.projection!.members.length);
+    await expect.poll(() => page.locator('svg.projection-plot [aria-label^="user "]').count(), WAIT).toBe(older.projection!.members.length);
     expect(foreignRequests).toEqual([]);
     expect(problems).toEqual([]);
   });
 
   it('says so when the key is refused', async () => {
     await openAndConnect('not-a-key-0123456789abcdef');
-    await expect.poll(() => page.getByRole('alert').innerText()).toContain('refused this key');
+    await expect.poll(() => page.getByRole('alert').innerText(), WAIT).toContain('refused this key');
     expect(await cards().count()).toBe(0);
     expect(graphqlAuthorizations).toEqual(['Bearer not-a-key-0123456789abcdef']);
     // The refusal itself is the only failed response.
@@ -300,7 +329,7 @@ describe.skipIf(chromiumMissing)('segment explorer in Chromium', () => {
 
     it('connects without asking for a key and says there is no run yet', async () => {
       await page.goto(`${open.url}/explorer/`);
-      await expect.poll(() => page.locator('.empty').innerText()).toContain('No segmentation run has succeeded yet');
+      await expect.poll(() => page.locator('.empty').innerText(), WAIT).toContain('No segmentation run has succeeded yet');
       expect(await page.locator('.key-status').innerText()).toContain('open service');
       expect(await page.getByRole('textbox', { name: 'API key' }).count()).toBe(0);
       expect(new Set(graphqlAuthorizations)).toEqual(new Set([undefined]));
