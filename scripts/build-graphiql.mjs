@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Bundles the GraphiQL page (graphiql/ at the package root) into dist/graphiql with vite.
+ * Bundles the browser pages with vite: GraphiQL (graphiql/ at the package root) into dist/graphiql
+ * and the segment explorer (explorer/) into dist/explorer.
  *
  *   node scripts/build-graphiql.mjs [--force]
  *
@@ -8,7 +9,7 @@
  * Monaco and its web workers, fonts and CSS end up as files in dist/graphiql, served by the service
  * itself (src/graphiql/serve-graphiql.ts); the page loads nothing from a CDN.
  *
- * The build is skipped when dist/graphiql/.build-stamp.json records the same fingerprint of the
+ * Each page's build is skipped when its dist/<page>/.build-stamp.json records the same fingerprint of the
  * inputs (the client sources, this script and package-lock.json, i.e. the bundled package
  * versions). A fingerprint of contents rather than mtimes: checkouts and installs touch mtimes
  * without changing anything, and a dependency bump must trigger a rebuild even though the
@@ -23,12 +24,22 @@ import { promisify } from 'node:util';
 import { constants as zlibConstants, gzip } from 'node:zlib';
 
 const packageRoot = fileURLToPath(new URL('..', import.meta.url));
-const clientDir = path.join(packageRoot, 'graphiql');
-export const outDir = path.join(packageRoot, 'dist', 'graphiql');
 const stampName = '.build-stamp.json';
 
+/**
+ * The pages: each is a vite root with an index.html, built into its own directory of dist/ with
+ * its own fingerprint (a change to the explorer does not rebuild GraphiQL's multi-MB bundle).
+ * `worker`: Monaco's web workers (GraphiQL only).
+ */
+const PAGES = {
+  graphiql: { clientDir: path.join(packageRoot, 'graphiql'), outDir: path.join(packageRoot, 'dist', 'graphiql'), workers: true },
+  explorer: { clientDir: path.join(packageRoot, 'explorer'), outDir: path.join(packageRoot, 'dist', 'explorer'), workers: false },
+};
+export const outDir = PAGES.graphiql.outDir;
+export const explorerOutDir = PAGES.explorer.outDir;
+
 /** Files whose content decides the bundle, sorted so the fingerprint is stable. */
-async function inputFiles() {
+async function inputFiles(clientDir) {
   const entries = await readdir(clientDir, { recursive: true, withFileTypes: true });
   const sources = entries
     .filter((entry) => entry.isFile())
@@ -39,16 +50,16 @@ async function inputFiles() {
     .sort();
 }
 
-async function fingerprint() {
+async function fingerprint(clientDir) {
   const hash = createHash('sha256');
-  for (const file of await inputFiles()) {
+  for (const file of await inputFiles(clientDir)) {
     hash.update(path.relative(packageRoot, file)).update('\0');
     hash.update(await readFile(file)).update('\0');
   }
   return hash.digest('hex');
 }
 
-async function readStamp() {
+async function readStamp(outDir) {
   try {
     return JSON.parse(await readFile(path.join(outDir, stampName), 'utf8'));
   } catch {
@@ -57,14 +68,31 @@ async function readStamp() {
 }
 
 /**
- * Builds unless the output is up to date. Resolves to whether a build ran.
+ * Builds GraphiQL unless its output is up to date. Resolves to whether a build ran.
  * @param {{ force?: boolean, log?: (message: string) => void }} [options]
  */
-export async function buildGraphiql({ force = false, log = (message) => console.log(message) } = {}) {
-  const digest = await fingerprint();
-  const stamp = await readStamp();
+export function buildGraphiql(options = {}) {
+  return buildPage('graphiql', options);
+}
+
+/**
+ * Builds the segment explorer unless its output is up to date. Resolves to whether a build ran.
+ * @param {{ force?: boolean, log?: (message: string) => void }} [options]
+ */
+export function buildExplorer(options = {}) {
+  return buildPage('explorer', options);
+}
+
+/**
+ * @param {keyof typeof PAGES} name
+ * @param {{ force?: boolean, log?: (message: string) => void }} [options]
+ */
+async function buildPage(name, { force = false, log = (message) => console.log(message) } = {}) {
+  const { clientDir, outDir, workers } = PAGES[name];
+  const digest = await fingerprint(clientDir);
+  const stamp = await readStamp(outDir);
   if (!force && stamp?.fingerprint === digest && existsSync(path.join(outDir, 'index.html'))) {
-    log('graphiql: dist/graphiql is up to date');
+    log(`${name}: ${path.relative(packageRoot, outDir)} is up to date`);
     return false;
   }
 
@@ -86,19 +114,21 @@ export async function buildGraphiql({ force = false, log = (message) => console.
       mode: 'production',
       logLevel: 'warn',
       publicDir: false,
-      cacheDir: path.join(packageRoot, 'node_modules', '.vite-graphiql'),
+      cacheDir: path.join(packageRoot, 'node_modules', `.vite-${name}`),
       // JSX without @vitejs/plugin-react: vite's built-in oxc transform does it (no fast refresh
       // needed for a production bundle).
       oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
       // Monaco's workers (emitted by graphiql/setup-workers/vite's `?worker` imports) as module
       // workers: the same output format as the page, supported by every current browser, and
       // loaded from relative, same-origin URLs like the rest of the bundle.
-      worker: { format: 'es' },
+      ...(workers ? { worker: { format: 'es' } } : {}),
       build: {
         outDir: tmpDir,
         emptyOutDir: true,
         target: 'es2022',
         sourcemap: false,
+        // The explorer inlines nothing as data: URLs: its Content-Security-Policy allows same-origin files only.
+        ...(workers ? {} : { assetsInlineLimit: 0 }),
         // gzip-size reporting costs seconds on 2 cores for a multi-MB bundle and we print our own.
         reportCompressedSize: false,
         // Monaco alone is several MB; the warning would fire on every build and tell us nothing.
@@ -124,7 +154,7 @@ export async function buildGraphiql({ force = false, log = (message) => console.
     await rm(tmpDir, { recursive: true, force: true });
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  log(`graphiql: built ${path.relative(packageRoot, outDir)} in ${seconds}s (${await describeOutput()})`);
+  log(`${name}: built ${path.relative(packageRoot, outDir)} in ${seconds}s (${await describeOutput(outDir)})`);
   return true;
 }
 
@@ -146,7 +176,7 @@ async function precompress(dir) {
   );
 }
 
-async function describeOutput() {
+async function describeOutput(outDir) {
   const entries = await readdir(outDir, { recursive: true, withFileTypes: true });
   let bytes = 0;
   let gzipBytes = 0;
@@ -166,8 +196,13 @@ async function describeOutput() {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  buildGraphiql({ force: process.argv.includes('--force') }).catch((error) => {
-    console.error('graphiql: build failed');
+  const force = process.argv.includes('--force');
+  // One after the other: two vite builds at once would fight over the 2 cores.
+  (async () => {
+    await buildGraphiql({ force });
+    await buildExplorer({ force });
+  })().catch((error) => {
+    console.error('browser pages: build failed');
     console.error(error);
     process.exitCode = 1;
   });

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { ASSET_FILE_NAME, sendBundleAsset } from '../server/bundle-assets.js';
 
 /** Where the assets live below the endpoint: `/graphql` → `/graphql/graphiql/assets/<file>`. */
 export const GRAPHIQL_ASSETS_SEGMENT = '/graphiql/assets/';
@@ -53,11 +54,6 @@ function prefersHtml(req: Request): boolean {
 function withoutTrailingSlash(urlPath: string): string {
   return urlPath.length > 1 ? urlPath.replace(/\/+$/, '') || '/' : urlPath;
 }
-
-/** Hashed build outputs are plain file names; anything else (subdirectories, `..`) is not ours. */
-const ASSET_FILE_NAME = /^[A-Za-z0-9][\w.-]*$/;
-
-const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
 /**
  * The page is locked to its own origin: scripts, workers, styles and fonts come from this server
@@ -136,32 +132,9 @@ export function graphiqlMiddleware(options: GraphiqlMiddlewareOptions): RequestH
   }
 
   function serveAsset(fileName: string, req: Request, res: Response, next: NextFunction): void {
-    if (!ASSET_FILE_NAME.test(fileName)) {
-      res.status(404).type('text/plain').send('not found\n');
-      return;
-    }
-    if (!existsSync(indexFile)) return notBuilt(res, assetsDir);
-    // The build writes a gzip copy of each text asset (the bundle is ~7 MB, ~2 MB gzipped).
-    res.vary('Accept-Encoding');
-    const gzipped = req.acceptsEncodings('gzip') === 'gzip' && existsSync(path.join(assetsRoot, `${fileName}.gz`));
-    if (gzipped) {
-      // send() keeps a Content-Type that is already set, so the type is the asset's, not gzip's.
-      res.type(path.extname(fileName)).set('Content-Encoding', 'gzip');
-    }
-    // Asset names carry a content hash, so they can be cached forever.
-    const options = { root: assetsRoot, maxAge: ONE_YEAR_MS, immutable: true, dotfiles: 'deny' as const };
-    res.sendFile(gzipped ? `${fileName}.gz` : fileName, options, (error?: Error & { status?: number; statusCode?: number }) => {
-      if (!error) return;
-      if (res.headersSent) return next(error);
-      res.removeHeader('Content-Encoding');
-      const status = error.status ?? error.statusCode ?? 500;
-      if (status === 404) {
-        // Typically a page from an older build asking for assets that were replaced since.
-        res.status(404).type('text/plain').set('Cache-Control', 'no-store').send('no such GraphiQL asset (reload the page)\n');
-        return;
-      }
-      next(error);
-    });
+    if (ASSET_FILE_NAME.test(fileName) && !existsSync(indexFile)) return notBuilt(res, assetsDir);
+    // Typically a page from an older build asking for assets that were replaced since.
+    sendBundleAsset(fileName, req, res, next, { assetsRoot, staleMessage: 'no such GraphiQL asset (reload the page)\n' });
   }
 
   return (req, res, next) => {

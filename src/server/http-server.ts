@@ -6,6 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
+import { EXPLORER_PATH, explorerMiddleware } from '../explorer/serve-explorer.js';
 import { graphiqlMiddleware } from '../graphiql/serve-graphiql.js';
 import type { GraphQLContext, Services } from '../graphql/context.js';
 import type { RunPubSub } from '../graphql/events.js';
@@ -145,6 +146,8 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
   app.use(GRAPHQL_PATH, corsForAllowlist(options.access.corsOrigins));
   // The GraphiQL page and its assets need no key; every GraphQL request below does.
   app.use(GRAPHQL_PATH, graphiqlMiddleware({ path: GRAPHQL_PATH }));
+  // The segment explorer: a page on the public API; it sends the visitor's key with each request.
+  app.use(EXPLORER_PATH, explorerMiddleware());
   app.use(
     GRAPHQL_PATH,
     authenticateAndLimit(options.access, logger),
