@@ -97,6 +97,7 @@ export const configSchema = z.object({
   // Recommendations: sparse users, CONTENT's blend and the collaborative model (src/recommendation/collaborative-model.ts).
   RECOMMEND_SPARSE_USER_POPULAR_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.5),
   RECOMMEND_SPARSE_HISTORY: positiveInt(1, 100_000).default(10),
+  RECOMMEND_SEGMENT_PRIOR_SMOOTHING: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000_000).default(20),
   RECOMMEND_CONTENT_TEXT_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.3),
   COLLABORATIVE_EASE_MAX_ITEMS: positiveInt(0, 20_000).default(3000),
   COLLABORATIVE_EASE_LAMBDA: z.coerce.number({ message: 'expected a number' }).positive().max(1e9).default(300),
