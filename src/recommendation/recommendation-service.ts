@@ -108,6 +108,7 @@ export class RecommendationService {
     this.segmentStatistics = new SegmentStatistics(memberships, this.index);
     const index = this.index;
     const collaborative = this.collaborative;
+    const statistics = this.segmentStatistics;
     interactions.subscribe({
       appended(rows) {
         index.add(rows);
@@ -116,18 +117,22 @@ export class RecommendationService {
       // An erasure takes effect at once: a deleted user never votes, a deleted item is never counted.
       usersRemoved(ids) {
         index.removeUsers(ids);
+        statistics.invalidate();
         collaborative.erased();
       },
       itemsRemoved(ids) {
         index.removeItems(ids);
+        statistics.invalidate();
         collaborative.erased();
       },
       userItemsRemoved(userId, itemIds) {
         index.removeForUser(userId, itemIds);
+        statistics.invalidate();
         collaborative.erased();
       },
       usersFlagged(ids) {
         index.stopCounting(ids);
+        statistics.invalidate();
       },
     });
     collaborative.erased(); // the first build, in the background

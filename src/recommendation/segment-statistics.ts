@@ -4,9 +4,9 @@ import type { EngagementIndex } from './engagement-index.js';
 import { segmentProfiles, type SegmentProfile } from './segment-prior.js';
 
 /**
- * A profile of interactions changed since the statistics were built is still served for this
- * long: rebuilding reads every member's engagement (all interactions once), which a request must
- * not pay on every write. A new active run is picked up at once.
+ * Statistics built before new interactions arrived are still served for this long: rebuilding
+ * reads every member's engagement (all interactions once), which a request must not pay on
+ * every write. A new active run, an erasure and a flagged user take effect at once (`invalidate`).
  */
 export const SEGMENT_STATISTICS_MAX_AGE_MS = 10_000;
 
@@ -26,6 +26,11 @@ export class SegmentStatistics {
     private readonly index: EngagementIndex,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The next request rebuilds (erasures: a deleted user never votes, not even for a few seconds). */
+  invalidate(): void {
+    this.cached = null;
+  }
 
   /** Null while no run is active. */
   async current(): Promise<ActiveSegmentStatistics | null> {
