@@ -7,7 +7,8 @@
  * held-out item. Prints one table and writes the same as JSON (--out).
  *
  * Flags: --dataset DIR, --out FILE, --k N | --k-min A --k-max B (segments), --seed N,
- * --users N (first N eligible users only), --strategies a,b (see --help), --top N (list length).
+ * --users N (first N eligible users only), --strategies a,b (see --help), --top N (list length),
+ * --validation-only (tune, print every validation score, never evaluate the test part).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
