@@ -95,11 +95,12 @@ export const configSchema = z.object({
   LANCEDB_METADATA_CACHE_MB: positiveInt(16, 1_000_000).default(128),
   RECOMMEND_BLEND_WEIGHTS: z
     .string()
-    .default('COLLABORATIVE=1,SIMILAR_USERS=0,SEGMENT_POPULAR=0.05,CONTENT=0.05,POPULAR=0')
+    .default('COLLABORATIVE=1,SIMILAR_USERS=0,SEGMENT_POPULAR=0.02,CONTENT=0.1,POPULAR=0')
     .transform(weightList(['COLLABORATIVE', 'SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'], 'STRATEGY', { allowNegative: false })),
   // Recommendations: sparse users, CONTENT's blend and the collaborative model (src/recommendation/collaborative-model.ts).
-  RECOMMEND_SPARSE_USER_POPULAR_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.5),
-  RECOMMEND_SPARSE_HISTORY: positiveInt(1, 100_000).default(10),
+  RECOMMEND_SPARSE_USER_POPULAR_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(3),
+  RECOMMEND_SPARSE_HISTORY: positiveInt(1, 100_000).default(3),
+  RECOMMEND_SEGMENT_PRIOR_SMOOTHING: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000_000).default(20),
   RECOMMEND_CONTENT_TEXT_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.3),
   COLLABORATIVE_EASE_MAX_ITEMS: positiveInt(0, 20_000).default(3000),
   COLLABORATIVE_EASE_LAMBDA: z.coerce.number({ message: 'expected a number' }).positive().max(1e9).default(300),

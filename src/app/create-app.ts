@@ -278,6 +278,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       blendRankConstant: config.RECOMMEND_BLEND_RANK_CONSTANT,
       sparseUserPopularWeight: config.RECOMMEND_SPARSE_USER_POPULAR_WEIGHT,
       sparseHistory: config.RECOMMEND_SPARSE_HISTORY,
+      segmentPriorSmoothing: config.RECOMMEND_SEGMENT_PRIOR_SMOOTHING,
       contentTextWeight: config.RECOMMEND_CONTENT_TEXT_WEIGHT,
       collaborative: {
         easeMaxItems: config.COLLABORATIVE_EASE_MAX_ITEMS,

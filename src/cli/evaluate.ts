@@ -7,7 +7,8 @@
  * held-out item. Prints one table and writes the same as JSON (--out).
  *
  * Flags: --dataset DIR, --out FILE, --k N | --k-min A --k-max B (segments), --seed N,
- * --users N (first N eligible users only), --strategies a,b (see --help), --top N (list length).
+ * --users N (first N eligible users only), --strategies a,b (see --help), --top N (list length),
+ * --validation-only (tune, print every validation score, never evaluate the test part).
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -47,8 +48,9 @@ const BASELINES: BaselineSpec[] = [
   { id: 'random', kind: 'baseline', grid: [(_, set, seed) => new RandomRanker(set.catalogue, set.history, seed)] },
   // Every training rating counts: this variant gives NDCG@10 = 0.133 on ua (ratings ≥ 4 only: 0.127).
   { id: 'popularity', kind: 'baseline', grid: [(train, set) => new PopularityRanker(train, set.history, set.catalogue)] },
-  { id: 'item-knn', kind: 'baseline', grid: [10, 25, 50, 100, 200].map((k) => (train: MovieLensRating[]) => new ItemGraphRanker(train, { method: 'COSINE', neighbours: k })) },
-  { id: 'user-knn', kind: 'baseline', grid: [10, 25, 50, 100, 200].map((k) => (train: MovieLensRating[]) => new UserKnnRanker(train, { neighbours: k })) },
+  // Grids ending at a value validation chose (cold start: 200 neighbours, λ 1000) were widened once by a step.
+  { id: 'item-knn', kind: 'baseline', grid: [25, 50, 100, 200, 400].map((k) => (train: MovieLensRating[]) => new ItemGraphRanker(train, { method: 'COSINE', neighbours: k })) },
+  { id: 'user-knn', kind: 'baseline', grid: [25, 50, 100, 200, 400].map((k) => (train: MovieLensRating[]) => new UserKnnRanker(train, { neighbours: k })) },
   {
     id: 'rp3beta',
     kind: 'baseline',
@@ -60,7 +62,7 @@ const BASELINES: BaselineSpec[] = [
       [1, 0.5, 50],
     ].map(([alpha, beta, neighbours]) => (train: MovieLensRating[]) => new ItemGraphRanker(train, { method: 'RP3BETA', alpha, beta, neighbours: neighbours! })),
   },
-  { id: 'ease', kind: 'baseline', grid: [50, 150, 300, 500, 1000].map((lambda) => (train: MovieLensRating[]) => new EaseRanker(train, { lambda })) },
+  { id: 'ease', kind: 'baseline', grid: [150, 300, 500, 1000, 2000].map((lambda) => (train: MovieLensRating[]) => new EaseRanker(train, { lambda })) },
 ];
 const SERVICE: ServiceSpec[] = [
   { id: 'POPULAR', kind: 'service', name: 'POPULAR', strategy: 'POPULAR', useSegments: true },
@@ -78,16 +80,21 @@ const ALL = [...BASELINES, ...SERVICE];
  * with and without segments each keep the best of them for the test run.
  */
 const BLEND_GRID: Array<{ name: string; settings: BlendSettings }> = [
-  [0, 0, 0],
-  [0.01, 0, 0.1],
-  [0.02, 0.02, 0.25],
-  [0.05, 0.05, 0.5],
-  [0.05, 0.02, 1],
-].map(([segment, content, sparse]) => ({
-  name: `segment/popular ${segment}, content ${content}, sparse users ${sparse}`,
+  // (prior weight, sparse-user prior weight, h, CONTENT weight); COLLABORATIVE 1. The prior's
+  // weight relative to COLLABORATIVE is prior + sparse × h / (h + n) for a user with n items:
+  // at n = 3 about 0, 0.09, 1.5, 5 and 15; at n = 60 about 0, 0.02, 0.16, 0.5 and 1.5. (A first
+  // grid ended at (0.02, 10, 3, 0.3) and cold-start validation chose that edge: widened once.)
+  [0, 0, 10, 0],
+  [0.01, 0.1, 10, 0],
+  [0.02, 3, 3, 0.1],
+  [0.02, 10, 3, 0.3],
+  [0.05, 30, 3, 1],
+].map(([prior, sparse, history, content]) => ({
+  name: `prior ${prior}, sparse users ${sparse} (h ${history}), content ${content}`,
   settings: {
-    blendWeights: { COLLABORATIVE: 1, SIMILAR_USERS: 0, SEGMENT_POPULAR: segment!, CONTENT: content!, POPULAR: 0 },
+    blendWeights: { COLLABORATIVE: 1, SIMILAR_USERS: 0, SEGMENT_POPULAR: prior!, CONTENT: content!, POPULAR: 0 },
     sparseUserPopularWeight: sparse!,
+    sparseHistory: history!,
   },
 }));
 
@@ -112,6 +119,7 @@ const USAGE = `usage: npm run eval -- [--dataset DIR] [--split ua|random|tempora
                     (default: all). Baselines only: the service is not started.
   --top N           length of the evaluated lists (default 10)
   --no-service-tuning  skip tuning the service's blend on validation (quick runs; defaults are used)
+  --validation-only stop after tuning on validation (the test part is not looked at)
   -h, --help        this text
 
 environment: the service's configuration variables apply to the service under test (README,
@@ -146,6 +154,7 @@ const values = parseCliArgs(
     strategies: { type: 'string' },
     top: { type: 'string' },
     'no-service-tuning': { type: 'boolean' },
+    'validation-only': { type: 'boolean' },
   },
   USAGE,
 );
@@ -157,6 +166,7 @@ const outFile = path.resolve(values.out === 'eval-results/movielens-100k.json' &
 const top = intFlag('top', values.top, 1) ?? 10;
 const seed = intFlag('seed', values.seed, 0) ?? 1;
 const maxUsers = intFlag('users', values.users, 1);
+const validationOnly = values['validation-only'] === true;
 const validationUsers = intFlag('validation-users', values['validation-users'], 10) ?? 400;
 const kRange =
   values['k-min'] !== undefined || values['k-max'] !== undefined
@@ -420,13 +430,17 @@ async function tunedBaselines(
     if (spec.grid.length > TUNING_BUDGET) throw new Error(`${spec.id} has more configurations than the tuning budget`);
     let bestIndex = 0;
     const tried: TunedRow['validation'] = [];
-    if (spec.grid.length > 1) {
+    if (spec.grid.length > 1 || validationOnly) {
       for (const [index, make] of spec.grid.entries()) {
         const ranker = make(validation.train, validationSet, seed);
         const row = await evaluateWithProgress(`${ranker.name} [validation]`, 'baseline', (u, k) => ranker.rank(u, k), validationSet, progress);
         tried.push({ name: ranker.name, ndcg: row.ndcg });
         if (row.ndcg > tried[bestIndex]!.ndcg) bestIndex = index;
       }
+    }
+    if (validationOnly) {
+      tuned.push({ id: spec.id, chosen: tried[bestIndex]!.name, validation: tried });
+      continue;
     }
     const ranker = spec.grid[bestIndex]!(split.train, set, seed);
     rows.push(await evaluateWithProgress(ranker.name, 'baseline', (u, k) => ranker.rank(u, k), set, progress));
@@ -465,6 +479,13 @@ async function main(): Promise<void> {
       chosen.set(v.variant === 'BLENDED', settings);
       progress.note(`tuned on validation: ${v.variant} → ${v.chosen}`);
     }
+  }
+  if (validationOnly) {
+    process.stdout.write(`\nMovieLens 100k, ${protocol} split, validation only (NDCG@${top}; the test part was not evaluated):\n`);
+    for (const t of [...tuning.map((t) => ({ variant: t.id, tried: t.validation })), ...serviceTuning.variants]) {
+      for (const tried of t.tried) process.stdout.write(`  ${t.variant}: ${tried.name}: ${tried.ndcg.toFixed(4)}\n`);
+    }
+    return;
   }
   const service = serviceStrategies.length > 0 ? await runService(data, split.train, set, progress, rows, { tune: false, chosen }) : null;
 

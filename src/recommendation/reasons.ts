@@ -41,3 +41,15 @@ export function collaborativeReason(because: { title: string; how: string; contr
     `(it adds ${because.contribution.toFixed(3)} of the score ${because.score.toFixed(3)}, more than anything else you engaged with)`
   );
 }
+
+/**
+ * The reason for an item of BLENDED's segment prior, naming the segment that adds most to its
+ * score. `yours`: the user's assigned segment (no history to weigh segments by); otherwise a
+ * segment the user's history makes likely (the prior mixes several).
+ */
+export function segmentPriorReason(segment: { label: string; members: number; size: number; yours: boolean }): string {
+  const counts = `${segment.members} of its ${segment.size} ${segment.size === 1 ? 'member' : 'members'} engaged with it`;
+  return segment.yours
+    ? `popular with '${segment.label}', your segment (${counts})`
+    : `popular with '${segment.label}', a segment whose members engage as you do (${counts})`;
+}

@@ -12,7 +12,7 @@ import { userFromRecord } from '../users/user.js';
 import type { CollaborativeModel } from './collaborative-model.js';
 import { CollaborativeRefresher, type CollaborativeRefreshOptions } from './collaborative-refresher.js';
 import { EngagementIndex, type UserEngagement } from './engagement-index.js';
-import { collaborativeReason, coEngagementReason, contentReason } from './reasons.js';
+import { collaborativeReason, coEngagementReason, contentReason, segmentPriorReason } from './reasons.js';
 import type { ItemFilter, Recommendation, RecommendOptions, Strategy } from './recommendation.js';
 import { STRATEGIES } from './recommendation.js';
 import {
@@ -25,6 +25,8 @@ import {
   type NeighbourItemScore,
   type SegmentItemScore,
 } from './scoring.js';
+import { segmentPosterior, segmentPriorScores, type SegmentWeight } from './segment-prior.js';
+import { SegmentStatistics } from './segment-statistics.js';
 
 export interface RecommendationOptions {
   /** Candidate neighbours fetched by vector search for SIMILAR_USERS. */
@@ -52,13 +54,18 @@ export interface RecommendationOptions {
    */
   sparseUserPopularWeight: number;
   sparseHistory: number;
+  /**
+   * BLENDED's segment prior (segment-prior.ts): each segment's item shares are shrunk toward
+   * overall popularity by this many pseudo-members (a Bayesian average).
+   */
+  segmentPriorSmoothing: number;
   /** CONTENT: weight of the text embedding's similarity next to co-engagement (1 = co-engagement's). */
   contentTextWeight: number;
   /** The collaborative model (EASE below an item count, sparse RP3beta above) and when it is rebuilt. */
   collaborative: CollaborativeRefreshOptions;
 }
 
-export type BlendSettings = Partial<Pick<RecommendationOptions, 'blendWeights' | 'sparseUserPopularWeight' | 'contentTextWeight'>>;
+export type BlendSettings = Partial<Pick<RecommendationOptions, 'blendWeights' | 'sparseUserPopularWeight' | 'sparseHistory' | 'contentTextWeight' | 'segmentPriorSmoothing'>>;
 
 /** A candidate with its strategy and the reason a person reads. */
 interface Candidate {
@@ -85,6 +92,7 @@ export class RecommendationService {
   private readonly index: EngagementIndex;
   private readonly collaborative: CollaborativeRefresher;
   private segmentCache = new Map<string, { version: number; scores: SegmentItemScore[] }>();
+  private readonly segmentStatistics: SegmentStatistics;
 
   constructor(
     private readonly store: VectorStore,
@@ -97,8 +105,10 @@ export class RecommendationService {
     this.index = EngagementIndex.build(interactions.scanAll());
     this.index.stopCounting(interactions.usersFlaggedAs(AUTOMATED_FLAG));
     this.collaborative = new CollaborativeRefresher(this.index, options.collaborative, onModelError);
+    this.segmentStatistics = new SegmentStatistics(memberships, this.index);
     const index = this.index;
     const collaborative = this.collaborative;
+    const statistics = this.segmentStatistics;
     interactions.subscribe({
       appended(rows) {
         index.add(rows);
@@ -107,18 +117,22 @@ export class RecommendationService {
       // An erasure takes effect at once: a deleted user never votes, a deleted item is never counted.
       usersRemoved(ids) {
         index.removeUsers(ids);
+        statistics.invalidate();
         collaborative.erased();
       },
       itemsRemoved(ids) {
         index.removeItems(ids);
+        statistics.invalidate();
         collaborative.erased();
       },
       userItemsRemoved(userId, itemIds) {
         index.removeForUser(userId, itemIds);
+        statistics.invalidate();
         collaborative.erased();
       },
       usersFlagged(ids) {
         index.stopCounting(ids);
+        statistics.invalidate();
       },
     });
     collaborative.erased(); // the first build, in the background
@@ -197,13 +211,14 @@ export class RecommendationService {
   }
 
   private async blended(context: StrategyContext, useSegments: boolean, user: ReturnType<typeof userFromRecord>): Promise<Candidate[]> {
-    if (useSegments) context.segment = await this.memberships.segmentOf(user);
-    // Segment popularity refines global popularity: without a segment (or with segments
-    // turned off) global popularity takes its weight.
+    // The popularity prior: segment-conditioned (soft membership, shrunk toward overall
+    // popularity) when segments are used; without a segment (or with segments turned off)
+    // global popularity takes its weight.
+    const prior = useSegments ? await this.segmentPrior(context, user) : [];
     const weights = { ...this.options.blendWeights };
     const history = context.engagement.seen.size;
     weights.SEGMENT_POPULAR += (this.options.sparseUserPopularWeight * this.options.sparseHistory) / (this.options.sparseHistory + history);
-    if (!context.segment) {
+    if (prior.length === 0) {
       weights.POPULAR += weights.SEGMENT_POPULAR;
       weights.SEGMENT_POPULAR = 0;
     }
@@ -215,7 +230,8 @@ export class RecommendationService {
     const parts: Array<{ name: Exclude<Strategy, 'BLENDED'>; candidates: Candidate[] }> = [];
     for (const name of ['COLLABORATIVE', 'SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'] as const) {
       if (weights[name] <= 0) continue;
-      parts.push({ name, candidates: (await this.single(name, context)).slice(0, context.depth) });
+      const candidates = name === 'SEGMENT_POPULAR' ? prior : await this.single(name, context);
+      parts.push({ name, candidates: candidates.slice(0, context.depth) });
     }
     const byStrategy = new Map(parts.map((p) => [p.name, new Map(p.candidates.map((c) => [c.itemId, c]))]));
     const fused =
@@ -256,6 +272,39 @@ export class RecommendationService {
         strategy: 'SEGMENT_POPULAR' as const,
         reason: () =>
           `popular with '${segment.label}', your segment (${s.members} of its members, ${s.lift.toFixed(1)}× the usual rate)`,
+      }));
+  }
+
+  /**
+   * BLENDED's segment prior: the segments' shrunk item shares, mixed by how likely the user
+   * belongs to each given what they engaged with (segment-prior.ts). A user without
+   * engagement keeps their assigned segment. Empty without an active run or segment.
+   */
+  private async segmentPrior(context: StrategyContext, user: ReturnType<typeof userFromRecord>): Promise<Candidate[]> {
+    const statistics = await this.segmentStatistics.current();
+    if (!statistics) return [];
+    const index = context.index;
+    const overall = { popularity: index.popularity, population: index.countedUserCount() };
+    const smoothing = this.options.segmentPriorSmoothing;
+    const items = new Set(context.engagement.affinity.keys());
+    const ownId = this.memberships.recordedSegmentIdOf(context.userId);
+    const own = ownId && index.counts(context.userId) ? { segmentId: ownId, items } : null;
+    let weights: SegmentWeight[] = segmentPosterior(statistics.profiles, items, overall, { smoothing, own });
+    const fromHistory = weights.length > 0;
+    if (!fromHistory) {
+      const assigned = ownId ?? (await this.memberships.segmentIdOfUser(user));
+      if (!assigned || !statistics.segments.has(assigned)) return [];
+      weights = [{ segmentId: assigned, weight: 1 }];
+    }
+    context.segment = statistics.segments.get(weights[0]!.segmentId) ?? null;
+    return segmentPriorScores(statistics.profiles, weights, overall, smoothing)
+      .filter((s) => !context.exclude.has(s.itemId))
+      .map((s) => ({
+        itemId: s.itemId,
+        score: s.score,
+        strategy: 'SEGMENT_POPULAR' as const,
+        reason: () =>
+          segmentPriorReason({ label: statistics.segments.get(s.segmentId)?.label ?? s.segmentId, members: s.members, size: s.size, yours: !fromHistory }),
       }));
   }
 

@@ -91,6 +91,26 @@ export class MembershipService {
     return segmentIdOf(level === 0 ? { ...ref, child: null } : ref);
   }
 
+  /** The active run (null: none). */
+  activeRunId(): string | null {
+    return this.active.runId();
+  }
+
+  /** The active run's top-level segments with their members' ids (statistics over the whole run, e.g. BLENDED's prior). */
+  async activeSegmentMembers(): Promise<Array<{ segment: Segment; memberIds: string[] }>> {
+    const runId = this.active.runId();
+    if (!runId) return [];
+    const segments = await this.segments.ofRun(runId);
+    return segments.map((segment) => ({ segment, memberIds: this.memberIds(segment) }));
+  }
+
+  /** The id of the active top-level segment whose member list holds the user (null: not recorded in one). */
+  recordedSegmentIdOf(userId: string): string | null {
+    const runId = this.active.runId();
+    const row = runId ? this.repository.get(runId, userId) : null;
+    return row ? segmentIdOf({ runId: row.runId, index: row.segment, child: null }) : null;
+  }
+
   /** Users assigned live (nearest centroid) since the run finished: a hint that a new run is due. */
   liveAssignedSince(runId: string): number {
     return this.repository.liveCount(runId);

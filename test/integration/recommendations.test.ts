@@ -111,6 +111,16 @@ describe('recommendations', () => {
     expect(res.data!.user.recommendations).toHaveLength(2);
   });
 
+  it("BLENDED leans on the segment prior for a sparse user, placing them by what they did rather than what they wrote", async () => {
+    // Writes about space, but the one thing they engaged with is a cooking item.
+    await server.gql(`mutation { upsertUsers(users: [{ id: "sparse-cook", text: "rockets, astronauts and distant planets" }]) { count } }`);
+    await server.gql(`mutation { recordInteractions(interactions: [{ userId: "sparse-cook", itemId: "cooking-item-2", kind: LIKE }]) }`);
+    const recs = await recommend('sparse-cook', ', limit: 3, strategy: BLENDED');
+    expect(recs.map((r) => r.item.id)).not.toContain('cooking-item-2');
+    for (const r of recs) expect(r.item.id).toMatch(/^cooking-item-/);
+    expect(recs[0]!.reason).toMatch(/^popular with '.+', a segment whose members engage as you do \(\d+ of its \d+ members? engaged with it\)$/);
+  });
+
   it('rejects unknown users and bad limits', async () => {
     const unknown = await server.gql(`{ recommendations(userId: "ghost") { score } }`);
     expect(unknown.errors![0]!.extensions!.code).toBe('NOT_FOUND');
