@@ -22,8 +22,12 @@
  *   The BTREE index on `id` (built at the first compaction) keeps both the existence check
  *   and the merge-insert from scanning the whole table.
  * - Model metadata lives in `store-meta.json` next to the tables.
+ * - Embedding spaces (port.ts): space `''` is the plain table names, space `v<n>` the tables
+ *   `<name>_v<n>`. `store-meta.json` names the live space (`space`) and is the pointer a
+ *   migration switches, by one atomic rename; a space being built keeps its meta in
+ *   `store-meta.<space>.json`, and those files are the list of spaces beside the live one.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import {
@@ -40,7 +44,10 @@ import {
   type StoredRecord,
   type VectorRecord,
   type VectorStore,
- RecommendOptions } from './port.js';
+  type SpaceList,
+  type RecommendOptions,
+} from './port.js';
+import { checkSpaceId, spaceCollection } from './spaces.js';
 import {
   checkCollectionName,
   checkFilter,
@@ -128,10 +135,18 @@ export class LanceDbStore implements VectorStore {
   readonly #writes = new KeyedLock();
   /** Serialises maintenance passes per collection. */
   readonly #maintenance = new KeyedLock();
+  readonly #options: LanceDbStoreOptions;
+  /** The space this store's names lead to: the live one (from store-meta.json), or a view's own. */
+  #space: string;
+  /** A view of a space that is not live (openSpace): shares the connection, which it does not close. */
+  readonly #view: boolean;
   #closed = false;
 
-  private constructor(db: lancedb.Connection, options: LanceDbStoreOptions) {
+  private constructor(db: lancedb.Connection, options: LanceDbStoreOptions, space: string, view: boolean) {
     this.#db = db;
+    this.#options = options;
+    this.#space = space;
+    this.#view = view;
     this.#dir = options.dir;
     this.#policy = { ...DEFAULT_POLICY, ...options.maintenance };
     this.#tuning = { ...DEFAULT_TUNING, ...options.search };
@@ -142,15 +157,27 @@ export class LanceDbStore implements VectorStore {
   static async open(options: LanceDbStoreOptions): Promise<LanceDbStore> {
     await mkdir(options.dir, { recursive: true });
     const db = await lancedb.connect(options.dir);
-    return new LanceDbStore(db, options);
+    const live = await readMetaFile(path.join(options.dir, META_FILE));
+    return new LanceDbStore(db, options, typeof live?.space === 'string' ? live.space : '', false);
+  }
+
+  /** The table a collection name leads to in this store's space. */
+  #physical(collection: string): string {
+    checkCollectionName(collection);
+    return spaceCollection(collection, this.#space);
+  }
+
+  #metaPath(): string {
+    return path.join(this.#dir, this.#view ? spaceMetaFile(this.#space) : META_FILE);
   }
 
   // -------------------------------------------------------------------------------------------
   // Collections
 
-  async ensureCollection(spec: CollectionSpec): Promise<void> {
+  async ensureCollection(logical: CollectionSpec): Promise<void> {
     this.#checkOpen();
-    checkSpec(spec);
+    checkSpec(logical);
+    const spec = { ...logical, name: this.#physical(logical.name) };
     await this.#writes.run(spec.name, async () => {
       const existing = await this.#tryOpen(spec.name);
       if (existing === undefined) {
@@ -223,7 +250,8 @@ export class LanceDbStore implements VectorStore {
   // -------------------------------------------------------------------------------------------
   // Writes
 
-  async upsert(collection: string, records: VectorRecord[]): Promise<void> {
+  async upsert(logical: string, records: VectorRecord[]): Promise<void> {
+    const collection = this.#physical(logical);
     const open = await this.#open(collection);
     const prepared = prepareRecords(open.spec, records);
     if (prepared.length === 0) return;
@@ -238,7 +266,8 @@ export class LanceDbStore implements VectorStore {
     });
   }
 
-  async setPayload(collection: string, updates: PayloadUpdate[]): Promise<void> {
+  async setPayload(logical: string, updates: PayloadUpdate[]): Promise<void> {
+    const collection = this.#physical(logical);
     const open = await this.#open(collection);
     for (const update of updates) checkPayload(open.spec, update.payload, true);
     if (updates.length === 0) return;
@@ -258,7 +287,8 @@ export class LanceDbStore implements VectorStore {
     });
   }
 
-  async delete(collection: string, selector: { ids: string[] } | { filter: Filter }): Promise<void> {
+  async delete(logical: string, selector: { ids: string[] } | { filter: Filter }): Promise<void> {
+    const collection = this.#physical(logical);
     const open = await this.#open(collection);
     if ('ids' in selector) {
       const ids = distinctIds(selector.ids);
@@ -413,7 +443,7 @@ export class LanceDbStore implements VectorStore {
   // Reads
 
   async get(collection: string, ids: string[], options?: { withVector?: boolean }): Promise<StoredRecord[]> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     const wanted = distinctIds(ids);
     if (wanted.length === 0) return [];
     const found = new Map((await this.#getMany(t, wanted, options?.withVector ?? false)).map((r) => [r.id, r]));
@@ -439,7 +469,7 @@ export class LanceDbStore implements VectorStore {
   }
 
   async search(collection: string, vector: Float32Array, options: SearchOptions): Promise<ScoredRecord[]> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     const query = normalizedVector(t.spec, vector, 'Query vector');
     checkLimit(options.limit, 'Search', true);
     const filter = checkFilter(t.spec, options.filter);
@@ -471,7 +501,7 @@ export class LanceDbStore implements VectorStore {
   }
 
   async scroll(collection: string, options: ScrollOptions): Promise<ScrollPage> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     checkLimit(options.limit, 'Scroll', false);
     const filter = checkFilter(t.spec, options.filter);
     if (filter.matchesNothing) return { records: [] };
@@ -493,7 +523,7 @@ export class LanceDbStore implements VectorStore {
   }
 
   async count(collection: string, filter?: Filter): Promise<number> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     const checked: CheckedFilter = checkFilter(t.spec, filter);
     if (checked.matchesNothing) return 0;
     return t.table.countRows(filterSql(checked));
@@ -504,21 +534,87 @@ export class LanceDbStore implements VectorStore {
 
   async readMeta(): Promise<StoreMeta | null> {
     this.#checkOpen();
-    try {
-      return JSON.parse(await readFile(path.join(this.#dir, META_FILE), 'utf8')) as StoreMeta;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    const stored = await readMetaFile(this.#metaPath());
+    if (stored === null) return null;
+    const { space: _space, ...meta } = stored;
+    return meta;
   }
 
   async writeMeta(meta: StoreMeta): Promise<void> {
     this.#checkOpen();
-    // Write then rename: a crash leaves the old file or the new one, never half of one.
-    const target = path.join(this.#dir, META_FILE);
-    const temp = `${target}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(meta, null, 2));
-    await rename(temp, target);
+    // The live file also names the live space; a view's file is its space's alone.
+    await writeMetaFile(this.#metaPath(), this.#view || this.#space === '' ? { ...meta } : { ...meta, space: this.#space });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Embedding spaces
+
+  async spaces(): Promise<SpaceList> {
+    this.#checkOpen();
+    const others = (await readdir(this.#dir))
+      .map((f) => SPACE_META_FILE.exec(f)?.[1])
+      .filter((s): s is string => s !== undefined && s !== this.#space);
+    return { live: this.#space, others: others.sort() };
+  }
+
+  async openSpace(space: string): Promise<LanceDbStore> {
+    this.#checkOpen();
+    checkSpaceId(space);
+    if (this.#view) throw new StoreUsageError('openSpace is called on the live store');
+    if (space === this.#space) throw new StoreUsageError(`Space ${space} is live`);
+    // The space shows in spaces() once its meta is written (the migration writes it first).
+    return new LanceDbStore(this.#db, this.#options, space, true);
+  }
+
+  async activateSpace(space: string, collections: readonly string[], options: { keepPrevious: boolean }): Promise<string> {
+    this.#checkOpen();
+    checkSpaceId(space);
+    if (this.#view) throw new StoreUsageError('activateSpace is called on the live store');
+    const previous = this.#space;
+    if (previous === space) return space;
+    const meta = await readMetaFile(path.join(this.#dir, spaceMetaFile(space)));
+    if (meta === null) throw new StoreUsageError(`Space ${space} does not exist`);
+    const tables = await this.#db.tableNames();
+    for (const c of collections) {
+      if (!tables.includes(spaceCollection(c, space))) throw new StoreUsageError(`Space ${space} has no table ${spaceCollection(c, space)}`);
+    }
+    const previousMeta = await readMetaFile(path.join(this.#dir, META_FILE));
+    // The switch: one rename of store-meta.json. A crash before it leaves the old space live, after it the new one.
+    const { space: _old, building: _building, ...live } = meta;
+    await writeMetaFile(path.join(this.#dir, META_FILE), { ...live, space });
+    this.#space = space;
+    await rm(path.join(this.#dir, spaceMetaFile(space)), { force: true });
+    if (options.keepPrevious) {
+      if (previous !== '' && previousMeta !== null) {
+        const { space: _s, ...kept } = previousMeta;
+        await writeMetaFile(path.join(this.#dir, spaceMetaFile(previous)), kept);
+      }
+    } else {
+      for (const c of collections) await this.#dropTable(spaceCollection(c, previous));
+    }
+    return previous;
+  }
+
+  async dropSpace(space: string, collections: readonly string[]): Promise<void> {
+    this.#checkOpen();
+    checkSpaceId(space);
+    if (!this.#view && space === this.#space) throw new StoreUsageError(`Space ${space} is live and cannot be dropped`);
+    for (const c of collections) await this.#dropTable(spaceCollection(c, space));
+    await rm(path.join(this.#dir, spaceMetaFile(space)), { force: true });
+  }
+
+  /** Drops a table after its queued writes and maintenance; one that does not exist is fine. */
+  async #dropTable(name: string): Promise<void> {
+    await this.#maintenance.run(name, () =>
+      this.#writes.run(name, async () => {
+        const opening = this.#tables.get(name);
+        this.#tables.delete(name);
+        const open = await opening?.catch(() => undefined);
+        if (open?.idleTimer) clearTimeout(open.idleTimer);
+        open?.table.close();
+        if ((await this.#db.tableNames()).includes(name)) await this.#db.dropTable(name);
+      }),
+    );
   }
 
   async ping(): Promise<void> {
@@ -543,12 +639,36 @@ export class LanceDbStore implements VectorStore {
       }
     }
     this.#tables.clear();
-    this.#db.close();
+    if (!this.#view) this.#db.close();
   }
 
   #checkOpen(): void {
     if (this.#closed) throw new StoreUsageError('The store is closed');
   }
+}
+
+const SPACE_META_FILE = /^store-meta\.(v[1-9][0-9]*)\.json$/;
+
+function spaceMetaFile(space: string): string {
+  return `store-meta.${space}.json`;
+}
+
+type MetaFile = StoreMeta & { space?: string };
+
+async function readMetaFile(file: string): Promise<MetaFile | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as MetaFile;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Write then rename: a crash leaves the old file or the new one, never half of one. */
+async function writeMetaFile(file: string, meta: MetaFile): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(meta, null, 2));
+  await rename(temp, file);
 }
 
 /** Scalar index for a payload field's typed column: LABEL_LIST answers array_has / array_has_any. */

@@ -15,6 +15,10 @@ const CALLS: readonly StoreCall[] = [
   'count',
   'readMeta',
   'writeMeta',
+  'spaces',
+  'openSpace',
+  'activateSpace',
+  'dropSpace',
   'ping',
   'close',
 ];
