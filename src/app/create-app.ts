@@ -96,6 +96,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const dataDirLock = lockDataDir(config.DATA_DIR);
 
   const closeAll = async () => {
+    await migration?.stop();
     await segmentation?.stop();
     await refresher?.stop();
     closeRecommendations();

@@ -73,6 +73,10 @@ export class MigrationInProgressError extends Error {
   override name = 'MigrationInProgressError';
 }
 
+class StoppedError extends Error {
+  override name = 'StoppedError';
+}
+
 /** Rounds of catching up before the switch; what is still noted after them is copied under the gate. */
 const CATCH_UP_ROUNDS = 5;
 const PROGRESS_LOG_MS = 2000;
@@ -83,6 +87,7 @@ export class EmbeddingSpaceMigration {
   /** Writes noted per collection while a migration copies; undefined when none runs. */
   #noted: Map<string, { ids: Set<string>; filters: WrittenRecords[] }> | undefined;
   #running: Promise<void> = Promise.resolve();
+  #stopping = false;
 
   constructor(options: EmbeddingSpaceMigrationOptions) {
     this.#o = options;
@@ -103,10 +108,24 @@ export class EmbeddingSpaceMigration {
   }
 
   /**
+   * Stops a migration before its switch (the service is closing): the live space stays as it
+   * was and the half-built space is left for the next migration to drop, as after a crash.
+   */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await this.#running;
+  }
+
+  #checkNotStopping(): void {
+    if (this.#stopping) throw new StoppedError('the service is stopping; the next migration starts over');
+  }
+
+  /**
    * Starts moving the store to `target`'s space in the background; the one entry point for
    * every caller (a model change at start, a refitted corpus model). Returns the status at start.
    */
   start(target: Embedder, reason: string): MigrationStatus {
+    if (this.#stopping) throw new MigrationInProgressError('The service is stopping');
     if (this.#noted !== undefined || ['building', 'catching-up', 'switching'].includes(this.#status.phase)) {
       throw new MigrationInProgressError(`An embedding migration to ${this.#status.toModel} is under way (${this.#status.phase})`);
     }
@@ -164,6 +183,7 @@ export class EmbeddingSpaceMigration {
         this.#status = { ...this.#status, collection: rebuilder.collection };
         let cursor: string | undefined;
         do {
+          this.#checkNotStopping();
           const page = await store.scroll(rebuilder.collection, { limit: this.#o.batchSize, ...(cursor !== undefined && { cursor }) });
           if (page.records.length > 0) await view.upsert(rebuilder.collection, await rebuilder.rebuild(page.records, space));
           this.#status = { ...this.#status, done: this.#status.done + page.records.length };
@@ -177,11 +197,13 @@ export class EmbeddingSpaceMigration {
 
       this.#status = { ...this.#status, phase: 'catching-up', collection: null };
       for (let round = 0; round < CATCH_UP_ROUNDS; round++) {
+        this.#checkNotStopping();
         const applied = await this.#applyNoted(space);
         if (applied < this.#o.batchSize) break;
       }
 
       this.#status = { ...this.#status, phase: 'switching' };
+      this.#checkNotStopping();
       await this.#o.gate.exclusive(async () => {
         await this.#o.beforeSwitch?.();
         const last = await this.#applyNoted(space);
@@ -195,7 +217,7 @@ export class EmbeddingSpaceMigration {
       });
       this.#status = { ...this.#status, phase: 'done', finishedAt: new Date().toISOString() };
     } catch (error) {
-      if (!switched) {
+      if (!switched && !(error instanceof StoppedError)) {
         await view.close().catch(() => undefined);
         await store.dropSpace(toSpace, collections).catch((e: unknown) => this.#o.logger.warn({ err: e, space: toSpace }, 'could not drop the half-built space'));
       }

@@ -31,6 +31,9 @@ async function open(prefix: string, options: Partial<QdrantStoreOptions> = {}): 
 
 const vec = (...v: number[]) => Float32Array.from(v);
 
+/** The physical collection a name leads to on the fake (through its alias). */
+const physical = (name: string) => fake.collections.get(fake.aliases.get(name) ?? name)!;
+
 describe('QdrantStore specifics (fake server)', () => {
   afterEach(() => {
     expect(fake.responseViolations).toEqual([]);
@@ -39,11 +42,14 @@ describe('QdrantStore specifics (fake server)', () => {
   it('prefixes collection names and keeps a meta collection', async () => {
     const store = await open('pfx_');
     await store.ensureCollection({ name: 'users', dimension: 3, indexedFields: [{ name: 'tags', type: 'keyword[]' }] });
-    expect(fake.collections.has('pfx_users')).toBe(true);
-    expect(fake.collections.has('pfx__meta')).toBe(true);
-    expect(fake.collections.get('pfx_users')!.indexes.get('tags')?.type).toBe('keyword');
+    // A new deployment addresses its collections through aliases of space v1.
+    expect(fake.aliases.get('pfx_users')).toBe('pfx_users_v1');
+    expect(fake.aliases.get('pfx__meta')).toBe('pfx__meta_v1');
+    expect(fake.collections.has('pfx_users_v1')).toBe(true);
+    expect(fake.collections.has('pfx__meta_v1')).toBe(true);
+    expect(physical('pfx_users').indexes.get('tags')?.type).toBe('keyword');
     await store.upsert('users', [{ id: 'u1', vector: vec(1, 0, 0), payload: { tags: ['a'] } }]);
-    const [point] = fake.collections.get('pfx_users')!.points.values();
+    const [point] = physical('pfx_users').points.values();
     expect(point!.payload).toEqual({ tags: ['a'], _id: 'u1' });
     expect((await store.get('users', ['u1']))[0]!.payload).toEqual({ tags: ['a'] });
     await store.close();
@@ -53,11 +59,11 @@ describe('QdrantStore specifics (fake server)', () => {
     const store = await open('md_');
     const spec = { name: 'c', dimension: 2, indexedFields: [{ name: 'tag', type: 'keyword' as const }] };
     await store.ensureCollection(spec);
-    expect(fake.collections.get('md_c')!.metadata).toEqual({ segmentql_spec: spec });
+    expect(physical('md_c').metadata).toEqual({ segmentql_spec: spec });
     await store.upsert('c', [{ id: 'a', vector: vec(1, 0), payload: { tag: 'x' } }]);
     await store.close();
     // As an older version left it: no metadata, the spec as a point of the meta collection.
-    fake.collections.get('md_c')!.metadata = {};
+    physical('md_c').metadata = {};
     const response = await fetch(`${url}/collections/md__meta/points?wait=true`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
@@ -74,7 +80,7 @@ describe('QdrantStore specifics (fake server)', () => {
     await store.ensureCollection({ name: 'c', dimension: 2, indexedFields: [] });
     await store.upsert('c', [{ id: 'same', vector: vec(1, 0), payload: {} }]);
     await store.upsert('c', [{ id: 'same', vector: vec(0, 1), payload: {} }]);
-    const ids = [...fake.collections.get('ids_c')!.points.keys()];
+    const ids = [...physical('ids_c').points.keys()];
     expect(ids).toHaveLength(1);
     expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     await store.close();
@@ -88,7 +94,7 @@ describe('QdrantStore specifics (fake server)', () => {
   it('turns a collection deleted behind its back into a StoreUsageError', async () => {
     const store = await open('gone_');
     await store.ensureCollection({ name: 'c', dimension: 2, indexedFields: [] });
-    fake.collections.delete('gone_c');
+    fake.collections.delete(fake.aliases.get('gone_c')!);
     await expect(store.count('c')).rejects.toBeInstanceOf(StoreUsageError);
     await store.close();
   });
@@ -144,7 +150,7 @@ describe('QdrantStore specifics (fake server)', () => {
     expect(await store.count('c', { must: [{ field: 'tag', eq: 'y' }] })).toBe(1);
     expect((await store.search('c', vec(1, 0), { limit: 1 }))[0]!.id).toBe('a');
     await store.delete('c', { ids: ['a'] });
-    const c = fake.collections.get('rep_c')!;
+    const c = physical('rep_c');
     expect([c.shardNumber, c.replicationFactor, c.writeConsistencyFactor]).toEqual([3, 2, 2]);
     const seen = fake.requests.slice(before);
     const writes = seen.filter((r) => /^(PUT \/collections\/[^/]+\/points|POST \/collections\/[^/]+\/points\/(batch|delete))\?/.test(r));
@@ -174,10 +180,11 @@ describe('QdrantStore specifics (fake server)', () => {
     const store = await open('idx_');
     await store.ensureCollection({ name: 'c', dimension: 2, indexedFields: [{ name: 'n', type: 'integer' }] });
     // The fake applies unwaited writes only after a later request: the adapter must have polled.
-    expect(fake.collections.get('idx_c')!.indexes.get('n')?.type).toBe('integer');
+    expect(physical('idx_c').indexes.get('n')?.type).toBe('integer');
     const seen = fake.requests.slice(before);
-    expect(seen.find((r) => r.startsWith('PUT /collections/idx_c/index'))).toMatch(/wait=false/);
-    expect(seen.filter((r) => r === 'GET /collections/idx_c').length).toBeGreaterThanOrEqual(2);
+    // Indexes are made on the physical collection, not through its alias.
+    expect(seen.find((r) => r.startsWith('PUT /collections/idx_c_v1/index'))).toMatch(/wait=false/);
+    expect(seen.filter((r) => r === 'GET /collections/idx_c_v1').length).toBeGreaterThanOrEqual(2);
     await store.close();
   });
 
