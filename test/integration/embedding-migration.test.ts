@@ -100,7 +100,7 @@ describe('embedding migration', () => {
   it('with EMBEDDING_MIGRATION=auto serves the old space with the old model while it builds the new one, then switches', async () => {
     const dataDir = tempDataDir();
     let server = await start(OLD, dataDir);
-    await seed(server, 600);
+    await seed(server, 300);
     await server.gql(`mutation { upsertItems(items: [{ id: "i1", title: "Space telescope" }, { id: "i2", title: "Sourdough starter" }]) { count } }`);
     await server.gql(`mutation { recordInteractions(interactions: [{ userId: "u0", itemId: "i1", kind: PURCHASE, value: 1 }]) }`);
     const run = await server.gql<{ recluster: { id: string } }>(`mutation { recluster(input: { k: 2, seed: 3 }) { id } }`);
@@ -121,8 +121,8 @@ describe('embedding migration', () => {
     await migration.settled();
     const status = migration.status();
     expect(status).toMatchObject({ phase: 'done', error: null, done: status.total });
-    // 600 users, 2 items and the run's segments.
-    expect(status.total).toBeGreaterThan(602);
+    // 300 users, 2 items and the run's segments.
+    expect(status.total).toBeGreaterThan(302);
     const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { embeddingMigration: { phase: string } };
     expect(ready.embeddingMigration.phase).toBe('done');
 
@@ -132,7 +132,7 @@ describe('embedding migration', () => {
     expect(similar.errors).toBeUndefined();
     const stored = await storedUsers(dataDir);
     expect(stored.modelId).toBe(DEFAULT_MODEL_ID);
-    expect(stored.users).toHaveLength(600);
+    expect(stored.users).toHaveLength(300);
     await expectAllInNewSpace(stored.users.filter((u) => u.id !== 'u0'));
 
     // The next start with the new model needs no migration.
@@ -145,8 +145,8 @@ describe('embedding migration', () => {
   it('loses no write made during the migration: creations, updates and deletions all reach the new space', async () => {
     const dataDir = tempDataDir();
     const server = await start({ ...OLD, EMBEDDING_MIGRATION_BATCH_SIZE: '100' }, dataDir);
-    await seed(server, 1500);
-    const expected = new Map<string, string | null>(Array.from({ length: 1500 }, (_, i) => [`u${i}`, `person ${i} who loves ${TOPICS[i % TOPICS.length]}`]));
+    await seed(server, 1000);
+    const expected = new Map<string, string | null>(Array.from({ length: 1000 }, (_, i) => [`u${i}`, `person ${i} who loves ${TOPICS[i % TOPICS.length]}`]));
     const target = await createEmbedder({ model: 'default', modelsDir: path.resolve('models') });
     const migration = server.app.embeddingMigration;
     migration.start(target, 'test: concurrent writers');
@@ -160,13 +160,13 @@ describe('embedding migration', () => {
       while (!finished) {
         const inMigration = migration.status().phase !== 'done';
         const created = { id: `w${w}-${round}`, text: `writer ${w} round ${round} likes ${TOPICS[round % TOPICS.length]}` };
-        const updated = { id: `u${(w * 500 + round * 7) % 1500}`, text: `changed by writer ${w} in round ${round}: ${TOPICS[(round + w) % TOPICS.length]}` };
+        const updated = { id: `u${(w * 500 + round * 7) % 1000}`, text: `changed by writer ${w} in round ${round}: ${TOPICS[(round + w) % TOPICS.length]}` };
         const res = await server.gql(UPSERT_USERS, { u: [created, updated] });
         expect(res.errors).toBeUndefined();
         expected.set(created.id, created.text);
         expected.set(updated.id, updated.text);
         if (round % 3 === 0) {
-          const gone = `u${(w * 500 + round * 11 + 3) % 1500}`;
+          const gone = `u${(w * 500 + round * 11 + 3) % 1000}`;
           const del = await server.gql(DELETE_USERS, { ids: [gone] });
           expect(del.errors).toBeUndefined();
           expected.set(gone, null);
@@ -191,13 +191,13 @@ describe('embedding migration', () => {
   it('after a restart mid-migration the old space still serves, and the next migration drops the half-built space and starts over', async () => {
     const dataDir = tempDataDir();
     let server = await start(OLD, dataDir);
-    await seed(server, 1500);
+    await seed(server, 400);
     const query = `{ user(id: "u7") { text } users(first: 1) { totalCount } }`;
     const before = await server.gql(query);
     await server.close({ keepData: true });
 
     // A slow migration (small pages), stopped once it has copied something.
-    server = await start({ ...NEW, EMBEDDING_MIGRATION: 'auto', EMBEDDING_MIGRATION_BATCH_SIZE: '10' }, dataDir);
+    server = await start({ ...NEW, EMBEDDING_MIGRATION: 'auto', EMBEDDING_MIGRATION_BATCH_SIZE: '5' }, dataDir);
     const migration = server.app.embeddingMigration;
     for (let i = 0; i < 600 && migration.status().done === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(migration.status()).toMatchObject({ phase: 'building' });

@@ -75,6 +75,81 @@ describe('QdrantStore specifics (fake server)', () => {
     await reopened.close();
   });
 
+  describe('embedding spaces as collection aliases', () => {
+    it('switches every collection and the meta with one POST /collections/aliases, then drops the old space', async () => {
+      const store = await open('sw_');
+      await store.ensureCollection({ name: 'users', dimension: 2, indexedFields: [] });
+      await store.ensureCollection({ name: 'items', dimension: 2, indexedFields: [] });
+      await store.writeMeta({ modelId: 'old', dimension: 2, createdAt: new Date(0).toISOString() });
+      expect(await store.spaces()).toEqual({ live: 'v1', others: [] });
+      const view = await store.openSpace('v2');
+      await view.writeMeta({ modelId: 'new', dimension: 3, createdAt: new Date(0).toISOString() });
+      await view.ensureCollection({ name: 'users', dimension: 3, indexedFields: [] });
+      await view.ensureCollection({ name: 'items', dimension: 3, indexedFields: [] });
+      // A view writes to the physical collections of its space, never through the live aliases.
+      await view.upsert('users', [{ id: 'u', vector: vec(0, 0, 1), payload: {} }]);
+      expect(physical('sw_users_v2').points.size).toBe(1);
+      expect(physical('sw_users').points.size).toBe(0);
+
+      const before = fake.requests.length;
+      expect(await store.activateSpace('v2', ['users', 'items'], { keepPrevious: false })).toBe('v1');
+      const seen = fake.requests.slice(before);
+      const swaps = seen.map((r, i) => [r, fake.bodies[before + i]] as const).filter(([r]) => r.startsWith('POST /collections/aliases'));
+      expect(swaps).toHaveLength(1);
+      const actions = (JSON.parse(swaps[0]![1]!) as { actions: unknown[] }).actions;
+      expect(actions).toEqual([
+        { delete_alias: { alias_name: 'sw_users' } },
+        { delete_alias: { alias_name: 'sw_items' } },
+        { delete_alias: { alias_name: 'sw__meta' } },
+        { create_alias: { alias_name: 'sw_users', collection_name: 'sw_users_v2' } },
+        { create_alias: { alias_name: 'sw_items', collection_name: 'sw_items_v2' } },
+        { create_alias: { alias_name: 'sw__meta', collection_name: 'sw__meta_v2' } },
+      ]);
+      // The old physical collections go after the swap, not before.
+      const swapAt = seen.findIndex((r) => r.startsWith('POST /collections/aliases'));
+      const drops = seen.map((r, i) => [r, i] as const).filter(([r]) => r.startsWith('DELETE /collections/'));
+      expect(drops.map(([r]) => r.split('?')[0])).toEqual(['DELETE /collections/sw_users_v1', 'DELETE /collections/sw_items_v1', 'DELETE /collections/sw__meta_v1']);
+      expect(drops.every(([, i]) => i > swapAt)).toBe(true);
+      expect([...fake.collections.keys()].filter((n) => n.startsWith('sw_')).sort()).toEqual(['sw__meta_v2', 'sw_items_v2', 'sw_users_v2']);
+      expect(await store.readMeta()).toMatchObject({ modelId: 'new', dimension: 3 });
+      expect((await store.search('users', vec(0, 0, 1), { limit: 1 }))[0]!.id).toBe('u');
+      // Another instance opening now finds the new space through the aliases.
+      const other = await open('sw_');
+      expect((await other.spaces()).live).toBe('v2');
+      expect(await other.count('users')).toBe(1);
+      await other.close();
+      await store.close();
+    });
+
+    it('adopts collections from before aliases: serves them by their plain names, and gives the names to aliases at the first switch', async () => {
+      // As an older version left them: plain collections, no aliases.
+      for (const name of ['old_users', 'old__meta']) {
+        await fetch(`${url}/collections/${name}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ vectors: { size: name === 'old__meta' ? 1 : 2, distance: 'Cosine' } }),
+        });
+      }
+      const store = await open('old_');
+      expect(await store.spaces()).toEqual({ live: '', others: [] });
+      await store.ensureCollection({ name: 'users', dimension: 2, indexedFields: [] });
+      expect(fake.aliases.has('old_users')).toBe(false);
+      await store.upsert('users', [{ id: 'a', vector: vec(1, 0), payload: {} }]);
+      expect(fake.collections.get('old_users')!.points.size).toBe(1);
+
+      const view = await store.openSpace('v1');
+      await view.writeMeta({ modelId: 'new', dimension: 2, createdAt: new Date(0).toISOString() });
+      await view.ensureCollection({ name: 'users', dimension: 2, indexedFields: [] });
+      await view.upsert('users', [{ id: 'b', vector: vec(0, 1), payload: {} }]);
+      expect(await store.activateSpace('v1', ['users'], { keepPrevious: true })).toBe('');
+      expect(fake.aliases.get('old_users')).toBe('old_users_v1');
+      expect(fake.aliases.get('old__meta')).toBe('old__meta_v1');
+      expect((await store.get('users', ['a', 'b'])).map((r) => r.id)).toEqual(['b']);
+      expect(await store.spaces()).toEqual({ live: 'v1', others: [] });
+      await store.close();
+    });
+  });
+
   it('uses deterministic UUID point ids', async () => {
     const store = await open('ids_');
     await store.ensureCollection({ name: 'c', dimension: 2, indexedFields: [] });
