@@ -50,10 +50,10 @@ import { createLogger } from './logger.js';
 import { readinessChecks } from './readiness.js';
 import { loadDemoData } from './seed-demo.js';
 import type { InputLimits } from './validation.js';
-import { EmbeddingSpaceMigration } from '../migration/embedding-space-migration.js';
+import type { EmbeddingSpaceMigration } from '../migration/embedding-space-migration.js';
 import { LiveEmbedder } from '../migration/live-embedder.js';
 import { modelAtStart } from '../migration/model-at-start.js';
-import { itemRebuilder, segmentRebuilder, userRebuilder } from '../migration/rebuilders.js';
+import { spaceMigrationForApp } from '../migration/space-migration-for-app.js';
 import { GatedKeyedLock, WriteGate } from '../migration/write-gate.js';
 
 export interface App {
@@ -213,30 +213,16 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const itemLocks: KeyedLock = new GatedKeyedLock(writeGate);
     let segmenterRef: SegmentationService | null = null;
     let activeSegmentsRef: ActiveSegments | null = null;
-    const spaceMigration = new EmbeddingSpaceMigration({
+    const spaceMigration = spaceMigrationForApp({
+      config,
       store: openStore,
       embedder: model,
-      specs: collectionSpecs,
-      rebuilders: [
-        itemRebuilder,
-        userRebuilder(interactionRepository, {
-          textWeight: config.PROFILE_TEXT_WEIGHT,
-          halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
-          kinds: config.INTERACTION_WEIGHTS,
-        }),
-        segmentRebuilder(membershipRepository),
-      ],
       gate: writeGate,
-      keepPrevious: config.EMBEDDING_MIGRATION_KEEP_PREVIOUS,
-      batchSize: config.EMBEDDING_MIGRATION_BATCH_SIZE,
+      interactions: interactionRepository,
+      memberships: membershipRepository,
+      segmentation: () => segmenterRef,
+      activeSegments: () => activeSegmentsRef,
       logger: logger.child({ component: 'embedding-migration' }),
-      // A run clustering old-space vectors would write its centroids into the new space: it is cancelled.
-      beforeSwitch: async () => {
-        for (const run of segmenterRef?.listRuns(20) ?? []) if (!isTerminal(run.status)) segmenterRef?.cancel(run.id);
-      },
-      afterSwitch: async () => {
-        await activeSegmentsRef?.reload();
-      },
     });
     migration = spaceMigration;
     // What services use: writes are noted for a migration under way; calls made for a request stop with it and share its store budget.

@@ -8,6 +8,7 @@
  *    their members' mean). Reads and writes keep going to the live space with the old model.
  * 2. catching-up: writes made meanwhile were noted (TrackedStore, after they reached the live
  *    space); those records are copied again, read fresh from the live space (gone: deleted).
+ *    Then the new collections finish their background work (indexes, optimisation) before serving.
  * 3. switching: under the write gate held exclusively (writers already embedding finish, new
  *    ones wait) the last noted records are copied, the store switches every collection at once
  *    (`activateSpace`: Qdrant aliases, LanceDB meta pointer) and the services' embedder switches
@@ -202,6 +203,8 @@ export class EmbeddingSpaceMigration {
         if (applied < this.#o.batchSize) break;
       }
 
+      // Indexed and optimised before it serves (and before writers are held).
+      await view.finishBackgroundWork();
       this.#status = { ...this.#status, phase: 'switching' };
       this.#checkNotStopping();
       await this.#o.gate.exclusive(async () => {

@@ -100,6 +100,10 @@ export class TrackedStore implements VectorStore {
     return this.store.dropSpace(space, collections);
   }
 
+  finishBackgroundWork(): Promise<void> {
+    return this.store.finishBackgroundWork();
+  }
+
   ping(): Promise<void> {
     return this.store.ping();
   }

@@ -439,6 +439,10 @@ export class LanceDbStore implements VectorStore {
     }
   }
 
+  finishBackgroundWork(): Promise<void> {
+    return this.optimize();
+  }
+
   // -------------------------------------------------------------------------------------------
   // Reads
 

@@ -190,6 +190,14 @@ export interface VectorStore {
   /** Drops a space that is not live: its collections among `collections`, and its meta. */
   dropSpace(space: string, collections: readonly string[]): Promise<void>;
 
+  /**
+   * Finishes the background work on the collections this store has ensured, so that they search
+   * at full speed from the next call: a migration calls it on the new space before switching.
+   * Qdrant: waits while a collection is `yellow` (optimising, indexing); LanceDB: compacts and
+   * builds the indexes that are due now.
+   */
+  finishBackgroundWork(): Promise<void>;
+
   /** Cheap reachability check for /readyz. Throws when the backend is unreachable. */
   ping(): Promise<void>;
 

@@ -649,6 +649,25 @@ export class QdrantStore implements VectorStore {
     }
   }
 
+  /**
+   * Waits while Qdrant optimises or indexes the collections this store has ensured (`yellow`), up
+   * to the index timeout; `grey` (optimisations waiting for a trigger) does not wait, `red` fails.
+   */
+  async finishBackgroundWork(): Promise<void> {
+    this.#checkOpen();
+    const deadline = Date.now() + this.#indexTimeoutMs;
+    for (const collection of this.#specs.keys()) {
+      const name = this.#qualified(collection);
+      for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
+        const { status } = await this.#collectionInfo(name);
+        if (status === 'red') throw new Error(`Qdrant reports collection ${name} as red (an optimisation failed)`);
+        if (status !== 'yellow') break;
+        if (Date.now() > deadline) throw new Error(`Qdrant did not finish optimising ${name} within ${this.#indexTimeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
   /** Deletes a physical collection; one that does not exist is fine. */
   async #deleteCollection(name: string): Promise<void> {
     try {

@@ -19,6 +19,7 @@ const CALLS: readonly StoreCall[] = [
   'openSpace',
   'activateSpace',
   'dropSpace',
+  'finishBackgroundWork',
   'ping',
   'close',
 ];

@@ -779,6 +779,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Vec
         expect(await view.count(c)).toBe(2);
 
         await view.writeMeta(NEW);
+        await view.finishBackgroundWork();
+        expect((await view.search(c, vec(1, 0), { limit: 1 }))[0]!.id).toBe('z');
         await view.close();
         expect(await store.activateSpace(target, [c, other], { keepPrevious: false })).toBe(before.live);
 
