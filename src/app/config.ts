@@ -55,6 +55,10 @@ export const configSchema = z.object({
   QDRANT_MAX_RETRIES: positiveInt(0, 20).default(5),
   EMBEDDING_MODEL: z.string().min(1).default('default'),
   EMBEDDING_BATCH_SIZE: positiveInt(1, 4096).default(64),
+  // A store made with another model: refuse to start, or serve it with its own model while migrating (src/migration/).
+  EMBEDDING_MIGRATION: z.enum(['refuse', 'auto']).default('refuse'),
+  EMBEDDING_MIGRATION_KEEP_PREVIOUS: booleanFromEnv.default(false),
+  EMBEDDING_MIGRATION_BATCH_SIZE: positiveInt(1, 10_000).default(500),
   SEED_DEMO: booleanFromEnv.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // auto: human-readable lines when stdout is a terminal, JSON lines otherwise (log collectors).

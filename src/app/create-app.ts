@@ -50,6 +50,11 @@ import { createLogger } from './logger.js';
 import { readinessChecks } from './readiness.js';
 import { loadDemoData } from './seed-demo.js';
 import type { InputLimits } from './validation.js';
+import type { EmbeddingSpaceMigration } from '../migration/embedding-space-migration.js';
+import { LiveEmbedder } from '../migration/live-embedder.js';
+import { modelAtStart } from '../migration/model-at-start.js';
+import { spaceMigrationForApp } from '../migration/space-migration-for-app.js';
+import { GatedKeyedLock, WriteGate } from '../migration/write-gate.js';
 
 export interface App {
   /** Base URL, e.g. http://127.0.0.1:4000 */
@@ -59,6 +64,8 @@ export interface App {
   host: string;
   services: Services;
   logger: Logger;
+  /** Moves the store to another model's space (src/migration/); status also in /readyz. */
+  embeddingMigration: EmbeddingSpaceMigration;
   close(): Promise<void>;
 }
 
@@ -81,18 +88,22 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   let refresher: ProfileRefresher | null = null;
   let closeRecommendations: () => void = () => undefined;
   let dispatcher: WebhookDispatcher | null = null;
+  let migration: EmbeddingSpaceMigration | null = null;
+  let pendingModel: Embedder | null = null;
   // Before anything is created in DATA_DIR: private modes, then one process per DATA_DIR (fails fast).
   restrictFileModes();
   preparePrivateDataDir(config.DATA_DIR, logger);
   const dataDirLock = lockDataDir(config.DATA_DIR);
 
   const closeAll = async () => {
+    await migration?.stop();
     await segmentation?.stop();
     await refresher?.stop();
     closeRecommendations();
     await dispatcher?.stop();
     await http?.close().catch((e: unknown) => logger.warn({ err: e }, 'closing the HTTP server failed'));
     await embedder?.close().catch(() => undefined);
+    if (pendingModel && !(embedder instanceof LiveEmbedder && embedder.current === pendingModel)) await pendingModel.close().catch(() => undefined);
     await store?.close().catch(() => undefined);
     try {
       db?.close();
@@ -119,6 +130,10 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         },
         limits: serverLimits(config),
         persistedOperations: loadPersistedOperations(config.PERSISTED_OPERATIONS_FILE, config.PERSISTED_OPERATIONS_ONLY),
+        readinessDetails: () => {
+          const status = migration?.status();
+          return status && status.phase !== 'idle' ? { embeddingMigration: status } : {};
+        },
       },
       config.PORT,
       config.HOST,
@@ -146,22 +161,35 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       lance: lanceStoreSettings(config),
     });
     store = openStore;
-    // What services use: calls made for a request stop with it and share its store budget.
-    const requestStore = boundToRequests(openStore);
     let lastLogged = 0;
-    const model = await createEmbedder({
-      model: config.EMBEDDING_MODEL,
-      modelsDir: config.MODELS_DIR,
-      batchSize: config.EMBEDDING_BATCH_SIZE,
-      onProgress: (e: ProgressEvent) => {
-        if (Date.now() - lastLogged > 1000 || e.done === e.total) {
-          lastLogged = Date.now();
-          logger.info({ phase: e.phase, done: e.done, total: e.total }, 'preparing the embedding model');
-        }
-      },
+    const loadModel = (name: string) =>
+      createEmbedder({
+        model: name,
+        modelsDir: config.MODELS_DIR,
+        batchSize: config.EMBEDDING_BATCH_SIZE,
+        onProgress: (e: ProgressEvent) => {
+          if (Date.now() - lastLogged > 1000 || e.done === e.total) {
+            lastLogged = Date.now();
+            logger.info({ phase: e.phase, done: e.done, total: e.total }, 'preparing the embedding model');
+          }
+        },
+      });
+    const configuredModel = await loadModel(config.EMBEDDING_MODEL);
+    embedder = configuredModel;
+    const where = config.QDRANT_URL
+      ? `Qdrant at ${config.QDRANT_URL} (collection prefix "${config.QDRANT_COLLECTION_PREFIX}")`
+      : `DATA_DIR ${config.DATA_DIR}`;
+    const { serving, migrateTo } = await modelAtStart(openStore, configuredModel, {
+      mode: config.EMBEDDING_MIGRATION,
+      where,
+      configuredName: config.EMBEDDING_MODEL,
+      load: loadModel,
     });
+    // Services hold the live space's model; a migration switches it with the store's collections.
+    const model = new LiveEmbedder(serving);
     embedder = model;
-    await checkModelMatchesStore(openStore, model, config);
+    // Until a migration switches to it, the configured model is not the LiveEmbedder's to close.
+    pendingModel = migrateTo;
     for (const spec of collectionSpecs(model.dimension)) await openStore.ensureCollection(spec);
 
     const limits: InputLimits = {
@@ -178,13 +206,33 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const interactionRepository = new InteractionRepository(database);
     const membershipRepository = new MembershipRepository(database);
     const erasureRepository = new ErasureRepository(database);
-    // One lock per record, held by every writer of that record (upserts, the profile refresher, erasure).
-    const userLocks = new KeyedLock();
-    const itemLocks = new KeyedLock();
+    // One lock per record, held by every writer of that record (upserts, the profile refresher, erasure);
+    // they also hold the write gate, which an embedding migration closes while it switches spaces.
+    const writeGate = new WriteGate();
+    const userLocks: KeyedLock = new GatedKeyedLock(writeGate);
+    const itemLocks: KeyedLock = new GatedKeyedLock(writeGate);
+    let segmenterRef: SegmentationService | null = null;
+    let activeSegmentsRef: ActiveSegments | null = null;
+    const spaceMigration = spaceMigrationForApp({
+      config,
+      store: openStore,
+      embedder: model,
+      gate: writeGate,
+      interactions: interactionRepository,
+      memberships: membershipRepository,
+      segmentation: () => segmenterRef,
+      activeSegments: () => activeSegmentsRef,
+      logger: logger.child({ component: 'embedding-migration' }),
+    });
+    migration = spaceMigration;
+    // What services use: writes are noted for a migration under way; calls made for a request stop with it and share its store budget.
+    const trackedStore = spaceMigration.track(openStore);
+    const requestStore = boundToRequests(trackedStore);
     const runRepository = new RunRepository(database);
     const segmentRepository = new SegmentRepository(requestStore);
     // The active run's centroids in memory: live assignment, users' nearest segments, segment search.
     const activeSegments = new ActiveSegments(runRepository, segmentRepository);
+    activeSegmentsRef = activeSegments;
     // Membership events: the webhook outbox (durable, delivered in the background) and subscriptions.
     if (config.WEBHOOK_URLS.length > 0 && !config.WEBHOOK_SECRET) {
       throw new StartupError('WEBHOOK_URLS is set but WEBHOOK_SECRET is not: every delivery is signed with it (HMAC-SHA256).');
@@ -230,6 +278,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       { keys: segmentKeys, events: membershipEvents },
     );
     segmentation = segmenter;
+    segmenterRef = segmenter;
     await segmenter.start();
     const profiles = new ProfileService(requestStore, model, interactionRepository, new LiveAssignment(activeSegments, membershipRepository, membershipEvents), {
       textWeight: config.PROFILE_TEXT_WEIGHT,
@@ -252,7 +301,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const memberships = new MembershipService(requestStore, membershipRepository, activeSegments, segmentRepository, limits);
     // Erasure uses the store unbound from the request: once begun, it finishes even if the client goes away.
     const erasure = new ErasureService(
-      openStore,
+      trackedStore,
       erasureRepository,
       interactionRepository,
       membershipRepository,
@@ -318,30 +367,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // Deliveries a previous process left PENDING go out now.
     dispatcher?.start();
     logger.info({ store: openStore.backend, model: model.modelId, dimension: model.dimension }, 'ready');
-    return { url: `http://127.0.0.1:${port}`, port, host, services: ready, logger, close: closeAll };
+    if (migrateTo !== null) spaceMigration.start(migrateTo, `EMBEDDING_MODEL changed from "${serving.modelId}" to "${migrateTo.modelId}" (EMBEDDING_MIGRATION=auto)`);
+    return { url: `http://127.0.0.1:${port}`, port, host, services: ready, logger, embeddingMigration: spaceMigration, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
-  }
-}
-
-/** Vectors of two models are never mixed: a store made with another model refuses to start. */
-async function checkModelMatchesStore(store: VectorStore, embedder: Embedder, config: Config): Promise<void> {
-  const meta = await store.readMeta();
-  if (!meta) {
-    await store.writeMeta({ modelId: embedder.modelId, dimension: embedder.dimension, createdAt: new Date().toISOString() });
-    return;
-  }
-  if (meta.modelId !== embedder.modelId || meta.dimension !== embedder.dimension) {
-    const where = config.QDRANT_URL
-      ? `Qdrant at ${config.QDRANT_URL} (collection prefix "${config.QDRANT_COLLECTION_PREFIX}")`
-      : `DATA_DIR ${config.DATA_DIR}`;
-    throw new StartupError(
-      `The vector store in ${where} holds ${meta.dimension}-d vectors from model "${meta.modelId}", ` +
-        `but EMBEDDING_MODEL gives ${embedder.dimension}-d vectors from "${embedder.modelId}". ` +
-        `Vectors of two models are never mixed. Either set EMBEDDING_MODEL back to "${meta.modelId === embedder.modelId ? config.EMBEDDING_MODEL : meta.modelId}", ` +
-        `or point the service at a new store (another DATA_DIR, or another QDRANT_COLLECTION_PREFIX) and upsert your users and items again.`,
-    );
   }
 }
 

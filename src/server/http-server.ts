@@ -43,6 +43,8 @@ export interface HttpServerOptions {
   /** Services once the model is loaded and the store is open; null while starting. */
   services: () => Services | null;
   readiness: ReadinessCheck[];
+  /** Extra fields of the /readyz answer that never make it fail (e.g. an embedding migration's progress). */
+  readinessDetails?: () => Record<string, unknown>;
   logger: Logger;
   /** API keys, allowed origins, rate limit: see src/auth and the README's Security section. */
   access: AccessOptions & { trustProxy: TrustProxy };
@@ -91,7 +93,9 @@ export async function startHttpServer(options: HttpServerOptions, port: number, 
         logger.warn({ err: error, check: probe.name }, 'readiness check failed');
       }
     }
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', auth: options.access.keys.open ? 'off' : 'on', checks });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', auth: options.access.keys.open ? 'off' : 'on', checks, ...options.readinessDetails?.() });
   });
 
   const wsAccess = createWebSocketAccess({ ...options.access, schema }, logger);

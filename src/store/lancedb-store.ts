@@ -22,8 +22,12 @@
  *   The BTREE index on `id` (built at the first compaction) keeps both the existence check
  *   and the merge-insert from scanning the whole table.
  * - Model metadata lives in `store-meta.json` next to the tables.
+ * - Embedding spaces (port.ts): space `''` is the plain table names, space `v<n>` the tables
+ *   `<name>_v<n>`. `store-meta.json` names the live space (`space`) and is the pointer a
+ *   migration switches, by one atomic rename; a space being built keeps its meta in
+ *   `store-meta.<space>.json`, and those files are the list of spaces beside the live one.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
 import {
@@ -41,7 +45,10 @@ import {
   type StoredRecord,
   type VectorRecord,
   type VectorStore,
- RecommendOptions } from './port.js';
+  type SpaceList,
+  type RecommendOptions,
+} from './port.js';
+import { checkSpaceId, spaceCollection } from './spaces.js';
 import {
   checkCollectionName,
   checkFilter,
@@ -115,6 +122,8 @@ interface OpenTable {
   pending: PendingWrites;
   /** Rows at the last compaction (or when opened): compaction thresholds grow with it. */
   rowsAtCompaction: number;
+  /** Streams reading a version of this table now: old versions are not pruned under them. */
+  activeStreams: number;
   /** A maintenance pass is queued and has not started yet. */
   maintenanceQueued: boolean;
   /** Rows the vector index was trained on; undefined while there is no vector index. */
@@ -145,10 +154,18 @@ export class LanceDbStore implements VectorStore {
   readonly #writes = new KeyedLock();
   /** Serialises maintenance passes per collection. */
   readonly #maintenance = new KeyedLock();
+  readonly #options: LanceDbStoreOptions;
+  /** The space this store's names lead to: the live one (from store-meta.json), or a view's own. */
+  #space: string;
+  /** A view of a space that is not live (openSpace): shares the connection, which it does not close. */
+  readonly #view: boolean;
   #closed = false;
 
-  private constructor(db: lancedb.Connection, options: LanceDbStoreOptions) {
+  private constructor(db: lancedb.Connection, options: LanceDbStoreOptions, space: string, view: boolean) {
     this.#db = db;
+    this.#options = options;
+    this.#space = space;
+    this.#view = view;
     this.#dir = options.dir;
     this.#policy = { ...DEFAULT_POLICY, ...options.maintenance };
     this.#tuning = { ...DEFAULT_TUNING, ...options.search };
@@ -161,15 +178,27 @@ export class LanceDbStore implements VectorStore {
     const cache = { ...DEFAULT_CACHE, ...options.cache };
     const session = new lancedb.Session(BigInt(cache.indexBytes), BigInt(cache.metadataBytes));
     const db = await lancedb.connect(options.dir, {}, session);
-    return new LanceDbStore(db, options);
+    const live = await readMetaFile(path.join(options.dir, META_FILE));
+    return new LanceDbStore(db, options, typeof live?.space === 'string' ? live.space : '', false);
+  }
+
+  /** The table a collection name leads to in this store's space. */
+  #physical(collection: string): string {
+    checkCollectionName(collection);
+    return spaceCollection(collection, this.#space);
+  }
+
+  #metaPath(): string {
+    return path.join(this.#dir, this.#view ? spaceMetaFile(this.#space) : META_FILE);
   }
 
   // -------------------------------------------------------------------------------------------
   // Collections
 
-  async ensureCollection(spec: CollectionSpec): Promise<void> {
+  async ensureCollection(logical: CollectionSpec): Promise<void> {
     this.#checkOpen();
-    checkSpec(spec);
+    checkSpec(logical);
+    const spec = { ...logical, name: this.#physical(logical.name) };
     await this.#writes.run(spec.name, async () => {
       const existing = await this.#tryOpen(spec.name);
       if (existing === undefined) {
@@ -242,7 +271,8 @@ export class LanceDbStore implements VectorStore {
   // -------------------------------------------------------------------------------------------
   // Writes
 
-  async upsert(collection: string, records: VectorRecord[]): Promise<void> {
+  async upsert(logical: string, records: VectorRecord[]): Promise<void> {
+    const collection = this.#physical(logical);
     const open = await this.#open(collection);
     const prepared = prepareRecords(open.spec, records);
     if (prepared.length === 0) return;
@@ -261,7 +291,8 @@ export class LanceDbStore implements VectorStore {
     });
   }
 
-  async setPayload(collection: string, updates: PayloadUpdate[]): Promise<void> {
+  async setPayload(logical: string, updates: PayloadUpdate[]): Promise<void> {
+    const collection = this.#physical(logical);
     const open = await this.#open(collection);
     for (const update of updates) checkPayload(open.spec, update.payload, true);
     if (updates.length === 0) return;
@@ -281,7 +312,8 @@ export class LanceDbStore implements VectorStore {
     });
   }
 
-  async delete(collection: string, selector: { ids: string[] } | { filter: Filter }): Promise<void> {
+  async delete(logical: string, selector: { ids: string[] } | { filter: Filter }): Promise<void> {
+    const collection = this.#physical(logical);
     const open = await this.#open(collection);
     if ('ids' in selector) {
       const ids = distinctIds(selector.ids);
@@ -413,7 +445,8 @@ export class LanceDbStore implements VectorStore {
     if (missing.length > 0 && (await t.table.countRows()) > 0) {
       for (const { column, config } of missing) await t.table.createIndex(column, { config });
     }
-    await t.table.optimize({ cleanupOlderThan: new Date(Date.now() - this.#policy.pruneOlderThanMs) });
+    const pruneBefore = t.activeStreams > 0 ? new Date(0) : new Date(Date.now() - this.#policy.pruneOlderThanMs);
+    await t.table.optimize({ cleanupOlderThan: pruneBefore });
     const rows = await t.table.countRows();
     t.rowsAtCompaction = rows;
     this.#onMaintenance({ collection, kind: 'compact', rows, durationMs: performance.now() - started });
@@ -433,11 +466,15 @@ export class LanceDbStore implements VectorStore {
     }
   }
 
+  finishBackgroundWork(): Promise<void> {
+    return this.optimize();
+  }
+
   // -------------------------------------------------------------------------------------------
   // Reads
 
   async get(collection: string, ids: string[], options?: { withVector?: boolean }): Promise<StoredRecord[]> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     const wanted = distinctIds(ids);
     if (wanted.length === 0) return [];
     const found = new Map((await this.#getMany(t, wanted, options?.withVector ?? false)).map((r) => [r.id, r]));
@@ -445,7 +482,7 @@ export class LanceDbStore implements VectorStore {
   }
 
   async existingIds(collection: string, ids: string[]): Promise<string[]> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     const maybe = distinctIds(ids).filter((id) => t.ids.mayContain(id));
     const found = new Set<string>();
     for (const part of chunks(maybe, IDS_PER_QUERY)) {
@@ -475,7 +512,7 @@ export class LanceDbStore implements VectorStore {
   }
 
   async search(collection: string, vector: Float32Array, options: SearchOptions): Promise<ScoredRecord[]> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     const query = normalizedVector(t.spec, vector, 'Query vector');
     checkLimit(options.limit, 'Search', true);
     const filter = checkFilter(t.spec, options.filter);
@@ -507,7 +544,7 @@ export class LanceDbStore implements VectorStore {
   }
 
   async scroll(collection: string, options: ScrollOptions): Promise<ScrollPage> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     checkLimit(options.limit, 'Scroll', false);
     const filter = checkFilter(t.spec, options.filter);
     if (filter.matchesNothing) return { records: [] };
@@ -528,23 +565,32 @@ export class LanceDbStore implements VectorStore {
     return { records, nextCursor: encodeCursor(records[records.length - 1].id) };
   }
 
-  /** One query over the table's current version, read batch by batch: a consistent snapshot. */
+  /**
+   * One query over the table's current version, read batch by batch: a consistent snapshot.
+   * While it reads, compaction prunes no old versions of the table (the one being read may be
+   * older than LANCEDB_PRUNE_OLDER_THAN_MS by the time a long read ends); the next pass does.
+   */
   async *stream(collection: string, options: StreamOptions): AsyncIterable<StoredRecord[]> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     const filter = checkFilter(t.spec, options.filter);
     if (filter.matchesNothing) return;
     const withVector = options.withVector ?? false;
     let q = t.table.query().select(withVector ? COLUMNS_WITH_VECTOR : COLUMNS);
     const where = filterSql(filter);
     if (where !== undefined) q = q.where(where);
-    for await (const batch of q) {
-      this.#checkOpen();
-      if (batch.numRows > 0) yield arrowToRecords(batch, withVector, true);
+    t.activeStreams++;
+    try {
+      for await (const batch of q) {
+        this.#checkOpen();
+        if (batch.numRows > 0) yield arrowToRecords(batch, withVector, true);
+      }
+    } finally {
+      t.activeStreams--;
     }
   }
 
   async count(collection: string, filter?: Filter): Promise<number> {
-    const t = await this.#open(collection);
+    const t = await this.#open(this.#physical(collection));
     const checked: CheckedFilter = checkFilter(t.spec, filter);
     if (checked.matchesNothing) return 0;
     return t.table.countRows(filterSql(checked));
@@ -555,21 +601,87 @@ export class LanceDbStore implements VectorStore {
 
   async readMeta(): Promise<StoreMeta | null> {
     this.#checkOpen();
-    try {
-      return JSON.parse(await readFile(path.join(this.#dir, META_FILE), 'utf8')) as StoreMeta;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    const stored = await readMetaFile(this.#metaPath());
+    if (stored === null) return null;
+    const { space: _space, ...meta } = stored;
+    return meta;
   }
 
   async writeMeta(meta: StoreMeta): Promise<void> {
     this.#checkOpen();
-    // Write then rename: a crash leaves the old file or the new one, never half of one.
-    const target = path.join(this.#dir, META_FILE);
-    const temp = `${target}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(meta, null, 2));
-    await rename(temp, target);
+    // The live file also names the live space; a view's file is its space's alone.
+    await writeMetaFile(this.#metaPath(), this.#view || this.#space === '' ? { ...meta } : { ...meta, space: this.#space });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Embedding spaces
+
+  async spaces(): Promise<SpaceList> {
+    this.#checkOpen();
+    const others = (await readdir(this.#dir))
+      .map((f) => SPACE_META_FILE.exec(f)?.[1])
+      .filter((s): s is string => s !== undefined && s !== this.#space);
+    return { live: this.#space, others: others.sort() };
+  }
+
+  async openSpace(space: string): Promise<LanceDbStore> {
+    this.#checkOpen();
+    checkSpaceId(space);
+    if (this.#view) throw new StoreUsageError('openSpace is called on the live store');
+    if (space === this.#space) throw new StoreUsageError(`Space ${space} is live`);
+    // The space shows in spaces() once its meta is written (the migration writes it first).
+    return new LanceDbStore(this.#db, this.#options, space, true);
+  }
+
+  async activateSpace(space: string, collections: readonly string[], options: { keepPrevious: boolean }): Promise<string> {
+    this.#checkOpen();
+    checkSpaceId(space);
+    if (this.#view) throw new StoreUsageError('activateSpace is called on the live store');
+    const previous = this.#space;
+    if (previous === space) return space;
+    const meta = await readMetaFile(path.join(this.#dir, spaceMetaFile(space)));
+    if (meta === null) throw new StoreUsageError(`Space ${space} does not exist`);
+    const tables = await this.#db.tableNames();
+    for (const c of collections) {
+      if (!tables.includes(spaceCollection(c, space))) throw new StoreUsageError(`Space ${space} has no table ${spaceCollection(c, space)}`);
+    }
+    const previousMeta = await readMetaFile(path.join(this.#dir, META_FILE));
+    // The switch: one rename of store-meta.json. A crash before it leaves the old space live, after it the new one.
+    const { space: _old, building: _building, ...live } = meta;
+    await writeMetaFile(path.join(this.#dir, META_FILE), { ...live, space });
+    this.#space = space;
+    await rm(path.join(this.#dir, spaceMetaFile(space)), { force: true });
+    if (options.keepPrevious) {
+      if (previous !== '' && previousMeta !== null) {
+        const { space: _s, ...kept } = previousMeta;
+        await writeMetaFile(path.join(this.#dir, spaceMetaFile(previous)), kept);
+      }
+    } else {
+      for (const c of collections) await this.#dropTable(spaceCollection(c, previous));
+    }
+    return previous;
+  }
+
+  async dropSpace(space: string, collections: readonly string[]): Promise<void> {
+    this.#checkOpen();
+    checkSpaceId(space);
+    if (!this.#view && space === this.#space) throw new StoreUsageError(`Space ${space} is live and cannot be dropped`);
+    for (const c of collections) await this.#dropTable(spaceCollection(c, space));
+    await rm(path.join(this.#dir, spaceMetaFile(space)), { force: true });
+  }
+
+  /** Drops a table after its queued writes and maintenance; one that does not exist is fine. */
+  async #dropTable(name: string): Promise<void> {
+    await this.#maintenance.run(name, () =>
+      this.#writes.run(name, async () => {
+        const opening = this.#tables.get(name);
+        this.#tables.delete(name);
+        const open = await opening?.catch(() => undefined);
+        if (open?.idleTimer) clearTimeout(open.idleTimer);
+        open?.table.close();
+        if ((await this.#db.tableNames()).includes(name)) await this.#db.dropTable(name);
+      }),
+    );
   }
 
   async ping(): Promise<void> {
@@ -594,12 +706,36 @@ export class LanceDbStore implements VectorStore {
       }
     }
     this.#tables.clear();
-    this.#db.close();
+    if (!this.#view) this.#db.close();
   }
 
   #checkOpen(): void {
     if (this.#closed) throw new StoreUsageError('The store is closed');
   }
+}
+
+const SPACE_META_FILE = /^store-meta\.(v[1-9][0-9]*)\.json$/;
+
+function spaceMetaFile(space: string): string {
+  return `store-meta.${space}.json`;
+}
+
+type MetaFile = StoreMeta & { space?: string };
+
+async function readMetaFile(file: string): Promise<MetaFile | null> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as MetaFile;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+/** Write then rename: a crash leaves the old file or the new one, never half of one. */
+async function writeMetaFile(file: string, meta: MetaFile): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(meta, null, 2));
+  await rename(temp, file);
 }
 
 /** Scalar index for a payload field's typed column: LABEL_LIST answers array_has / array_has_any. */
@@ -615,6 +751,7 @@ function newOpenTable(spec: CollectionSpec, table: lancedb.Table, vectorIndexTra
     ids,
     pending: { rows: 0, fragments: 0 },
     rowsAtCompaction: ids.size,
+    activeStreams: 0,
     maintenanceQueued: false,
     vectorIndexTrainedRows,
   };

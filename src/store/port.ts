@@ -117,6 +117,21 @@ export interface StoreMeta {
   modelId: string;
   dimension: number;
   createdAt: string;
+  /** Set while a migration builds this space (src/migration/); a space left building by a crash is dropped and rebuilt. */
+  building?: boolean;
+}
+
+/**
+ * Embedding spaces: a space is one full set of the collections, built with one model. The
+ * collection names callers use lead to the live space (Qdrant: collection aliases; LanceDB: a
+ * pointer in its meta file). A migration builds another space beside it through `openSpace`,
+ * then makes it live in one atomic step (`activateSpace`).
+ * Space ids: `''` for collections made before spaces existed (plain names), otherwise `v<n>`.
+ */
+export interface SpaceList {
+  live: string;
+  /** Spaces that exist beside the live one (being built, or kept after a migration). */
+  others: string[];
 }
 
 export interface VectorStore {
@@ -170,9 +185,36 @@ export interface VectorStore {
   /** Number of records matching the filter (all when absent). */
   count(collection: string, filter?: Filter): Promise<number>;
 
-  /** Model metadata recorded when the store was first used; null for a new store. */
+  /** Model metadata of the live space, recorded when the store was first used; null for a new store. */
   readMeta(): Promise<StoreMeta | null>;
   writeMeta(meta: StoreMeta): Promise<void>;
+
+  /** The live space and the others that exist (see SpaceList). */
+  spaces(): Promise<SpaceList>;
+
+  /**
+   * The store as seen from a space that is not live: the same calls on that space's own
+   * collections and meta. Creates the space's meta container if needed. The live space is refused.
+   */
+  openSpace(space: string): Promise<VectorStore>;
+
+  /**
+   * Makes `space` live for `collections` (and its meta) in one atomic step: from then on every
+   * call through these names reaches the space's collections. The previous space's collections
+   * are dropped unless `keepPrevious`. Returns the previous space's id.
+   */
+  activateSpace(space: string, collections: readonly string[], options: { keepPrevious: boolean }): Promise<string>;
+
+  /** Drops a space that is not live: its collections among `collections`, and its meta. */
+  dropSpace(space: string, collections: readonly string[]): Promise<void>;
+
+  /**
+   * Finishes the background work on the collections this store has ensured, so that they search
+   * at full speed from the next call: a migration calls it on the new space before switching.
+   * Qdrant: waits while a collection is `yellow` (optimising, indexing); LanceDB: compacts and
+   * builds the indexes that are due now.
+   */
+  finishBackgroundWork(): Promise<void>;
 
   /** Cheap reachability check for /readyz. Throws when the backend is unreachable. */
   ping(): Promise<void>;

@@ -6,6 +6,13 @@
  *   element-wise). An existing collection with another size or distance is refused.
  * - Point ids are UUIDv5 of the external id over a fixed namespace; the external id is kept in
  *   the payload under `_id` and stripped from payloads handed back.
+ * - Embedding spaces (port.ts) are collection aliases: `<prefix><name>` is an alias of the
+ *   physical collection `<prefix><name>_v<n>`, and `<prefix>_meta` of `<prefix>_meta_v<n>`, so the
+ *   model metadata switches with the vectors. Every point request goes through the alias; a
+ *   migration builds `_v<n+1>` beside it and swaps every alias in one `POST /collections/aliases`
+ *   (delete_alias + create_alias per name, applied atomically by Qdrant). Collections of versions
+ *   before aliases (plain `<prefix><name>`) are adopted as space `''` and served as they are; their
+ *   first migration deletes them to give their names to the aliases (readme: "Qdrant").
  * - Each collection's spec (dimension, indexed fields) is kept in its Qdrant collection metadata,
  *   so a restarted service knows which fields are indexed and a snapshot carries it along.
  *   A small `<prefix>_meta` collection (1-d vectors) holds the model metadata (the store
@@ -58,6 +65,8 @@ import { QdrantHttp, QdrantHttpError, type QueryParams } from './qdrant-http.js'
 import { compactVector, payloadKeyPath, sizedBatches } from './qdrant-requests.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './qdrant-retry.js';
 import { isUuid, uuidV5 } from './uuid-v5.js';
+import { FIRST_SPACE, checkSpaceId, spaceCollection, spaceOf } from './spaces.js';
+import type { SpaceList } from './port.js';
 
 export interface QdrantStoreOptions {
   /** Server URL, e.g. http://localhost:6333. Taken as written: no port means 80/443; a path (reverse proxy) is kept. */
@@ -129,12 +138,20 @@ export class QdrantStore implements VectorStore {
   readonly #indexTimeoutMs: number;
   readonly #topology: Topology;
   readonly #specs = new Map<string, CollectionSpec>();
+  readonly #options: QdrantStoreOptions;
+  /** The space this store addresses: for the live store the alias targets' space ('' for plain names), for a view its own. */
+  #space: string;
+  /** True for a view of a space that is not live (openSpace): it addresses physical collections. */
+  readonly #view: boolean;
   #closed = false;
 
-  private constructor(http: QdrantHttp, prefix: string, options: QdrantStoreOptions, topology: Topology) {
+  private constructor(http: QdrantHttp, prefix: string, options: QdrantStoreOptions, topology: Topology, space: string, view: boolean) {
     this.#http = http;
     this.#prefix = prefix;
-    this.#metaCollection = `${prefix}_meta`;
+    this.#options = options;
+    this.#space = space;
+    this.#view = view;
+    this.#metaCollection = view ? spaceCollection(`${prefix}_meta`, space) : `${prefix}_meta`;
     this.#batchSize = positiveInteger(options.batchSize, 256, 'batch size');
     this.#maxRequestBytes = positiveInteger(options.maxRequestBytes, DEFAULT_MAX_REQUEST_BYTES, 'request size');
     this.#indexTimeoutMs = positiveInteger(options.indexTimeoutMs, 30 * 60_000, 'index timeout');
@@ -157,9 +174,60 @@ export class QdrantStore implements VectorStore {
       timeoutMs: positiveInteger(options.timeoutMs, 60_000, 'timeout'),
       retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     });
-    const store = new QdrantStore(http, prefix, options, { shardNumber, replicationFactor, writeConsistencyFactor });
-    await store.#createCollection(store.#metaCollection, 1);
-    return store;
+    const topology = { shardNumber, replicationFactor, writeConsistencyFactor };
+    const probe = new QdrantStore(http, prefix, options, topology, '', false);
+    const space = await probe.#openLiveSpace();
+    return new QdrantStore(http, prefix, options, topology, space, false);
+  }
+
+  /**
+   * The live space, from where `<prefix>_meta` leads: an alias (its target's space), a plain
+   * collection of a version before aliases (''), or nothing: a new deployment gets space v1.
+   */
+  async #openLiveSpace(): Promise<string> {
+    const metaName = `${this.#prefix}_meta`;
+    const live = await this.#liveSpaceOf(metaName);
+    if (live !== undefined) return live;
+    const physical = spaceCollection(metaName, FIRST_SPACE);
+    await this.#createCollection(physical, 1);
+    await this.#createAlias(metaName, physical);
+    return (await this.#liveSpaceOf(metaName)) ?? FIRST_SPACE;
+  }
+
+  /** The space an alias or plain collection name leads to now; undefined when neither exists. */
+  async #liveSpaceOf(name: string): Promise<string | undefined> {
+    const target = (await this.#aliases()).get(name);
+    if (target !== undefined) {
+      const space = spaceOf(target, name);
+      if (space === undefined) throw new StoreUsageError(`Alias ${name} leads to ${target}, which is not one of segmentql's spaces of ${name}`);
+      return space;
+    }
+    return (await this.#exists(name)) ? '' : undefined;
+  }
+
+  /** Every alias on the server: alias name → collection name. */
+  async #aliases(): Promise<Map<string, string>> {
+    const result = await this.#call('list aliases', () => this.#http.request<Schemas['CollectionsAliasesResponse']>('GET', '/aliases'));
+    return new Map(result.aliases.map((a) => [a.alias_name, a.collection_name]));
+  }
+
+  /** Creates an alias unless it exists already (another instance may have created it a moment ago). */
+  async #createAlias(alias: string, collection: string): Promise<void> {
+    try {
+      await this.#changeAliases([{ create_alias: { alias_name: alias, collection_name: collection } }]);
+    } catch (error) {
+      if ((await this.#aliases()).get(alias) !== collection) throw error;
+    }
+  }
+
+  /** One `POST /collections/aliases`: Qdrant applies its actions together, with no other collection change between them. */
+  async #changeAliases(actions: Schemas['AliasOperations'][]): Promise<void> {
+    await this.#call('change aliases', () =>
+      this.#http.request('POST', '/collections/aliases', {
+        query: { timeout: this.#http.serverTimeoutSeconds },
+        body: { actions } satisfies Schemas['ChangeAliasesOperation'],
+      }),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -209,7 +277,7 @@ export class QdrantStore implements VectorStore {
   async ensureCollection(spec: CollectionSpec): Promise<void> {
     this.#checkOpen();
     checkSpec(spec);
-    const name = this.#qualified(spec.name);
+    const name = await this.#physicalForEnsure(spec.name, spec.dimension);
     const created = await this.#createCollection(name, spec.dimension);
     let info = await this.#collectionInfo(name);
     for (const field of spec.indexedFields) {
@@ -228,6 +296,23 @@ export class QdrantStore implements VectorStore {
       );
     }
     this.#specs.set(spec.name, stored);
+  }
+
+  /**
+   * The physical collection ensureCollection works on (indexes and metadata are set there, not
+   * through an alias). A view's own; for the live store where the name leads, or for a new
+   * collection, one in the live space with the alias created beside it.
+   */
+  async #physicalForEnsure(collection: string, dimension: number): Promise<string> {
+    const name = this.#qualified(collection);
+    if (this.#view) return name;
+    const target = (await this.#aliases()).get(name);
+    if (target !== undefined) return target;
+    if (this.#space === '' || (await this.#exists(name))) return name;
+    const physical = spaceCollection(name, this.#space);
+    await this.#createCollection(physical, dimension);
+    await this.#createAlias(name, physical);
+    return physical;
   }
 
   /**
@@ -305,8 +390,10 @@ export class QdrantStore implements VectorStore {
     return spec;
   }
 
+  /** The name requests use: the alias (or plain name) for the live store, the physical collection for a view. */
   #qualified(collection: string): string {
-    return `${this.#prefix}${collection}`;
+    const name = `${this.#prefix}${collection}`;
+    return this.#view ? spaceCollection(name, this.#space) : name;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -524,6 +611,97 @@ export class QdrantStore implements VectorStore {
 
   async #putMeta(id: string, payload: Payload): Promise<void> {
     await this.#write('write meta', this.#metaCollection, '/points', { points: [{ id, vector: [1], payload }] });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Embedding spaces
+
+  async spaces(): Promise<SpaceList> {
+    this.#checkOpen();
+    const metaName = `${this.#prefix}_meta`;
+    const live = this.#view ? undefined : await this.#liveSpaceOf(metaName);
+    const { collections } = await this.#call('list collections', () => this.#http.request<Schemas['CollectionsResponse']>('GET', '/collections'));
+    const others = collections
+      .map((c) => spaceOf(c.name, metaName))
+      .filter((s): s is string => s !== undefined && s !== '' && s !== live);
+    return { live: live ?? this.#space, others: [...new Set(others)].sort() };
+  }
+
+  async openSpace(space: string): Promise<QdrantStore> {
+    this.#checkOpen();
+    checkSpaceId(space);
+    if (this.#view) throw new StoreUsageError('openSpace is called on the live store');
+    if ((await this.spaces()).live === space) throw new StoreUsageError(`Space ${space} is live`);
+    const view = new QdrantStore(this.#http, this.#prefix, this.#options, this.#topology, space, true);
+    await view.#createCollection(view.#metaCollection, 1);
+    return view;
+  }
+
+  async activateSpace(space: string, collections: readonly string[], options: { keepPrevious: boolean }): Promise<string> {
+    this.#checkOpen();
+    checkSpaceId(space);
+    if (this.#view) throw new StoreUsageError('activateSpace is called on the live store');
+    const metaName = `${this.#prefix}_meta`;
+    const previous = await this.#liveSpaceOf(metaName);
+    if (previous === space) return space;
+    const names = [...collections.map((c) => `${this.#prefix}${c}`), metaName];
+    for (const name of names) {
+      if (!(await this.#exists(spaceCollection(name, space)))) throw new StoreUsageError(`Space ${space} has no collection ${spaceCollection(name, space)}`);
+    }
+    if (previous === '' || previous === undefined) {
+      // Plain collections from before aliases: an alias cannot take a name a collection holds,
+      // so they go first (requests through these names fail until the aliases exist, a moment later).
+      for (const name of names) if (await this.#exists(name)) await this.#deleteCollection(name);
+    }
+    const current = await this.#aliases();
+    await this.#changeAliases([
+      ...names.filter((n) => current.has(n)).map((n): Schemas['AliasOperations'] => ({ delete_alias: { alias_name: n } })),
+      ...names.map((n): Schemas['AliasOperations'] => ({ create_alias: { alias_name: n, collection_name: spaceCollection(n, space) } })),
+    ]);
+    this.#space = space;
+    // Specs (dimensions) are the new space's from now on.
+    this.#specs.clear();
+    if (!options.keepPrevious && previous !== undefined && previous !== '') {
+      for (const name of names) await this.#deleteCollection(spaceCollection(name, previous));
+    }
+    return previous ?? '';
+  }
+
+  async dropSpace(space: string, collections: readonly string[]): Promise<void> {
+    this.#checkOpen();
+    checkSpaceId(space);
+    if (!this.#view && (await this.spaces()).live === space) throw new StoreUsageError(`Space ${space} is live and cannot be dropped`);
+    for (const name of [...collections.map((c) => `${this.#prefix}${c}`), `${this.#prefix}_meta`]) {
+      await this.#deleteCollection(spaceCollection(name, space));
+    }
+  }
+
+  /**
+   * Waits while Qdrant optimises or indexes the collections this store has ensured (`yellow`), up
+   * to the index timeout; `grey` (optimisations waiting for a trigger) does not wait, `red` fails.
+   */
+  async finishBackgroundWork(): Promise<void> {
+    this.#checkOpen();
+    const deadline = Date.now() + this.#indexTimeoutMs;
+    for (const collection of this.#specs.keys()) {
+      const name = this.#qualified(collection);
+      for (let delay = 100; ; delay = Math.min(delay * 2, 5000)) {
+        const { status } = await this.#collectionInfo(name);
+        if (status === 'red') throw new Error(`Qdrant reports collection ${name} as red (an optimisation failed)`);
+        if (status !== 'yellow') break;
+        if (Date.now() > deadline) throw new Error(`Qdrant did not finish optimising ${name} within ${this.#indexTimeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
+  /** Deletes a physical collection; one that does not exist is fine. */
+  async #deleteCollection(name: string): Promise<void> {
+    try {
+      await this.#http.request('DELETE', this.#path(name), { query: { timeout: this.#http.serverTimeoutSeconds } });
+    } catch (error) {
+      if (!(error instanceof QdrantHttpError && error.status === 404)) throw qdrantError('delete collection', error);
+    }
   }
 
   async ping(): Promise<void> {

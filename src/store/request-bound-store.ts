@@ -16,6 +16,11 @@ const CALLS: readonly StoreCall[] = [
   'count',
   'readMeta',
   'writeMeta',
+  'spaces',
+  'openSpace',
+  'activateSpace',
+  'dropSpace',
+  'finishBackgroundWork',
   'ping',
   'close',
 ];

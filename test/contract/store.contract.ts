@@ -17,6 +17,7 @@ import {
   type VectorRecord,
   type VectorStore,
 } from '../../src/store/port.js';
+import { nextSpaceId } from '../../src/store/spaces.js';
 
 const DIM = 4;
 
@@ -795,6 +796,88 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Vec
         await store.upsert(c, [record('a', { tag: 'again' })]);
         expect(await store.count(c)).toBe(3);
         expect((await store.get(c, ['a']))[0].payload).toEqual({ tag: 'again' });
+      });
+    });
+
+    // Last: switching spaces moves the store's meta (and, for LanceDB, every name) to the new space.
+    describe('embedding spaces', () => {
+      const OLD = { modelId: 'space/old', dimension: DIM, createdAt: '2025-01-01T00:00:00.000Z' };
+      const NEW = { modelId: 'space/new', dimension: 2, createdAt: '2025-02-01T00:00:00.000Z' };
+
+      it('builds a space beside the live one, unseen by it, then switches collections and meta in one step', async () => {
+        const c = await collection();
+        const other = await collection();
+        await store.upsert(c, [record('a', { tag: 'old' }, atCosine(1)), record('b', { tag: 'old' }, atCosine(0))]);
+        await store.upsert(other, [record('o')]);
+        await store.writeMeta(OLD);
+        const before = await store.spaces();
+        const target = nextSpaceId([before.live, ...before.others]);
+        await expect(store.openSpace(before.live)).rejects.toBeInstanceOf(StoreUsageError);
+
+        const view = await store.openSpace(target);
+        expect(await view.readMeta()).toBeNull();
+        await view.writeMeta({ ...NEW, building: true });
+        expect((await store.spaces()).others).toContain(target);
+        await view.ensureCollection({ name: c, dimension: 2, indexedFields: FIELDS });
+        await view.ensureCollection({ name: other, dimension: 2, indexedFields: FIELDS });
+        await view.upsert(c, [record('a', { tag: 'new' }, vec(0, 1)), record('z', { tag: 'new' }, vec(1, 0))]);
+        // A space cannot be switched to while one of the collections is missing in it.
+        await expect(store.activateSpace(target, [c, 'missing'], { keepPrevious: false })).rejects.toBeInstanceOf(StoreUsageError);
+
+        // The live space does not see the build.
+        expect(await store.readMeta()).toEqual(OLD);
+        expect(await matching(c, { must: [{ field: 'tag', eq: 'old' }] })).toEqual(['a', 'b']);
+        expect((await store.search(c, vec(1, 0, 0, 0), { limit: 1 }))[0]!.id).toBe('a');
+        expect(await view.count(c)).toBe(2);
+
+        await view.writeMeta(NEW);
+        await view.finishBackgroundWork();
+        expect((await view.search(c, vec(1, 0), { limit: 1 }))[0]!.id).toBe('z');
+        await view.close();
+        expect(await store.activateSpace(target, [c, other], { keepPrevious: false })).toBe(before.live);
+
+        expect(await store.readMeta()).toEqual(NEW);
+        expect(await store.spaces()).toEqual({ live: target, others: before.others });
+        expect((await store.get(c, ['a', 'b', 'z'])).map((r) => [r.id, r.payload.tag])).toEqual([
+          ['a', 'new'],
+          ['z', 'new'],
+        ]);
+        expect(await store.count(other)).toBe(0);
+        expect((await store.search(c, vec(1, 0), { limit: 1 }))[0]!.id).toBe('z');
+        await expect(store.search(c, vec(1, 0, 0, 0), { limit: 1 })).rejects.toBeInstanceOf(StoreUsageError);
+        await expect(store.dropSpace(target, [c])).rejects.toBeInstanceOf(StoreUsageError);
+        await store.upsert(c, [record('w', { tag: 'after' }, vec(1, 1))]);
+
+        // A reopened store finds the switched space.
+        await store.close();
+        store = await makeStore();
+        expect(await store.readMeta()).toEqual(NEW);
+        expect((await store.spaces()).live).toBe(target);
+        expect((await store.get(c, ['w', 'z'])).map((r) => r.id)).toEqual(['w', 'z']);
+      });
+
+      it('keeps the previous space when asked, and drops a space that is not live', async () => {
+        const c = await collection(FIELDS, 2);
+        await store.upsert(c, [record('kept', {}, vec(1, 0))]);
+        const before = await store.spaces();
+        const target = nextSpaceId([before.live, ...before.others]);
+        const view = await store.openSpace(target);
+        await view.writeMeta({ ...NEW, modelId: 'space/newer' });
+        await view.ensureCollection({ name: c, dimension: 2, indexedFields: FIELDS });
+        await view.upsert(c, [record('fresh', {}, vec(0, 1))]);
+        await view.close();
+        await store.activateSpace(target, [c], { keepPrevious: true });
+        expect((await store.get(c, ['kept', 'fresh'])).map((r) => r.id)).toEqual(['fresh']);
+        const after = await store.spaces();
+        expect(after.live).toBe(target);
+        expect(after.others).toContain(before.live);
+
+        // The kept space is still whole: it can be opened and read, then dropped.
+        const kept = await store.openSpace(before.live);
+        expect((await kept.get(c, ['kept'])).map((r) => r.id)).toEqual(['kept']);
+        await kept.close();
+        await store.dropSpace(before.live, [c]);
+        expect((await store.spaces()).others).not.toContain(before.live);
       });
     });
   });

@@ -275,6 +275,13 @@ export class FakeQdrant {
         return this.#createIndex(this.#collection(name), query, b);
       case 'get /aliases':
         return { aliases: [...this.aliases].map(([alias_name, collection_name]) => ({ alias_name, collection_name })) };
+      case 'get /collections/{collection_name}/aliases': {
+        // A collection's own aliases; Qdrant looks the name up as a collection, not through an alias.
+        if (!this.collections.has(name)) throw new FakeHttpError(404, `Not found: Collection \`${name}\` doesn't exist!`);
+        return {
+          aliases: [...this.aliases].filter(([, target]) => target === name).map(([alias_name, collection_name]) => ({ alias_name, collection_name })),
+        };
+      }
       case 'post /collections/aliases':
         return this.#changeAliases(b);
       case 'put /collections/{collection_name}/points': {
@@ -402,23 +409,34 @@ export class FakeQdrant {
     return this.#update(query, () => c.indexes.set(field, { type, ...(params !== undefined && { params }) }));
   }
 
+  /**
+   * Alias actions in order, as one change: no request sees a state between them (Qdrant: "alias
+   * changes are atomic"). The fake applies them to a copy and commits it when every action has
+   * succeeded. create_alias needs an existing collection (not an alias) and a name no collection
+   * holds; it moves an existing alias. delete_alias and rename_alias need the alias.
+   */
   #changeAliases(b: Obj): boolean {
+    const next = new Map(this.aliases);
     for (const action of asList(b.actions) as Obj[]) {
       if (isObj(action.create_alias)) {
         const { alias_name, collection_name } = action.create_alias as { alias_name: string; collection_name: string };
-        this.#collection(collection_name);
-        this.aliases.set(alias_name, collection_name);
+        if (!this.collections.has(collection_name)) throw new FakeHttpError(404, `Not found: Collection \`${collection_name}\` doesn't exist!`);
+        if (this.collections.has(alias_name)) throw new FakeHttpError(409, `Wrong input: Collection \`${alias_name}\` already exists!`);
+        next.set(alias_name, collection_name);
       } else if (isObj(action.delete_alias)) {
         const alias = (action.delete_alias as { alias_name: string }).alias_name;
-        if (!this.aliases.delete(alias)) throw new FakeHttpError(404, `Not found: Alias ${alias} does not exists!`);
+        if (!next.delete(alias)) throw new FakeHttpError(404, `Not found: Alias ${alias} does not exists!`);
       } else if (isObj(action.rename_alias)) {
         const { old_alias_name, new_alias_name } = action.rename_alias as { old_alias_name: string; new_alias_name: string };
-        const target = this.aliases.get(old_alias_name);
+        const target = next.get(old_alias_name);
         if (target === undefined) throw new FakeHttpError(404, `Not found: Alias ${old_alias_name} does not exists!`);
-        this.aliases.delete(old_alias_name);
-        this.aliases.set(new_alias_name, target);
+        if (this.collections.has(new_alias_name)) throw new FakeHttpError(409, `Wrong input: Collection \`${new_alias_name}\` already exists!`);
+        next.delete(old_alias_name);
+        next.set(new_alias_name, target);
       }
     }
+    this.aliases.clear();
+    for (const [alias, target] of next) this.aliases.set(alias, target);
     return true;
   }
 

@@ -121,6 +121,40 @@ describe('fake Qdrant', () => {
     expect(r.json.result.points[0].score).toBeCloseTo(1 / Math.sqrt(10), 5);
   });
 
+  it('serves collection aliases as Qdrant documents them: reads and writes through an alias reach its collection, changes apply together', async () => {
+    expect((await call('PUT', '/collections/al_1', { vectors: { size: 2, distance: 'Cosine' } })).status).toBe(200);
+    expect((await call('PUT', '/collections/al_2', { vectors: { size: 2, distance: 'Cosine' } })).status).toBe(200);
+    const aliases = (actions: unknown[]) => call('POST', '/collections/aliases?timeout=5', { actions });
+    expect((await aliases([{ create_alias: { alias_name: 'al', collection_name: 'al_1' } }])).json.result).toBe(true);
+    // Writes and reads through the alias land in the collection.
+    await call('PUT', '/collections/al/points?wait=true', { points: [{ id: A, vector: [1, 0], payload: { v: 1 } }] });
+    expect(fake.collections.get('al_1')!.points.size).toBe(1);
+    expect((await call('POST', '/collections/al/points/count', {})).json.result.count).toBe(1);
+    expect((await call('GET', '/collections/al/exists')).json.result).toEqual({ exists: true });
+    expect((await call('GET', '/collections/al')).json.result.points_count).toBe(1);
+    expect((await call('GET', '/aliases')).json.result.aliases).toContainEqual({ alias_name: 'al', collection_name: 'al_1' });
+    expect((await call('GET', '/collections/al_1/aliases')).json.result).toEqual({ aliases: [{ alias_name: 'al', collection_name: 'al_1' }] });
+    expect((await call('GET', '/collections/al_2/aliases')).json.result).toEqual({ aliases: [] });
+    // A collection cannot take an alias's name, nor an alias a collection's.
+    expect((await call('PUT', '/collections/al', { vectors: { size: 2, distance: 'Cosine' } })).status).toBe(409);
+    expect((await aliases([{ create_alias: { alias_name: 'al_2', collection_name: 'al_1' } }])).status).toBe(409);
+    // A change whose last action fails changes nothing.
+    const failed = await aliases([{ delete_alias: { alias_name: 'al' } }, { create_alias: { alias_name: 'al', collection_name: 'missing' } }]);
+    expect(failed.status).toBe(404);
+    expect(fake.aliases.get('al')).toBe('al_1');
+    // The swap: delete and create in one request; requests before see al_1, after al_2.
+    expect((await aliases([{ delete_alias: { alias_name: 'al' } }, { create_alias: { alias_name: 'al', collection_name: 'al_2' } }])).status).toBe(200);
+    expect((await call('POST', '/collections/al/points/count', {})).json.result.count).toBe(0);
+    expect((await aliases([{ rename_alias: { old_alias_name: 'al', new_alias_name: 'al_renamed' } }])).status).toBe(200);
+    expect([...fake.aliases].filter(([a]) => a.startsWith('al'))).toEqual([['al_renamed', 'al_2']]);
+    expect((await aliases([{ delete_alias: { alias_name: 'al' } }])).status).toBe(404);
+    // The spec's shape is enforced for alias actions too.
+    expect((await aliases([{ create_alias: { alias_name: 'x' } }])).status).toBe(400);
+    // Deleting a collection removes its aliases.
+    await call('DELETE', '/collections/al_2');
+    expect(fake.aliases.has('al_renamed')).toBe(false);
+  });
+
   it('catches a response the spec does not allow', () => {
     const spec = new QdrantOpenApi();
     const op = spec.match('POST', '/collections/t/points/count')!;

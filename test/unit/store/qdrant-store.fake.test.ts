@@ -31,6 +31,9 @@ async function open(prefix: string, options: Partial<QdrantStoreOptions> = {}): 
 
 const vec = (...v: number[]) => Float32Array.from(v);
 
+/** The physical collection a name leads to on the fake (through its alias). */
+const physical = (name: string) => fake.collections.get(fake.aliases.get(name) ?? name)!;
+
 describe('QdrantStore specifics (fake server)', () => {
   afterEach(() => {
     expect(fake.responseViolations).toEqual([]);
@@ -39,11 +42,14 @@ describe('QdrantStore specifics (fake server)', () => {
   it('prefixes collection names and keeps a meta collection', async () => {
     const store = await open('pfx_');
     await store.ensureCollection({ name: 'users', dimension: 3, indexedFields: [{ name: 'tags', type: 'keyword[]' }] });
-    expect(fake.collections.has('pfx_users')).toBe(true);
-    expect(fake.collections.has('pfx__meta')).toBe(true);
-    expect(fake.collections.get('pfx_users')!.indexes.get('tags')?.type).toBe('keyword');
+    // A new deployment addresses its collections through aliases of space v1.
+    expect(fake.aliases.get('pfx_users')).toBe('pfx_users_v1');
+    expect(fake.aliases.get('pfx__meta')).toBe('pfx__meta_v1');
+    expect(fake.collections.has('pfx_users_v1')).toBe(true);
+    expect(fake.collections.has('pfx__meta_v1')).toBe(true);
+    expect(physical('pfx_users').indexes.get('tags')?.type).toBe('keyword');
     await store.upsert('users', [{ id: 'u1', vector: vec(1, 0, 0), payload: { tags: ['a'] } }]);
-    const [point] = fake.collections.get('pfx_users')!.points.values();
+    const [point] = physical('pfx_users').points.values();
     expect(point!.payload).toEqual({ tags: ['a'], _id: 'u1' });
     expect((await store.get('users', ['u1']))[0]!.payload).toEqual({ tags: ['a'] });
     await store.close();
@@ -53,11 +59,11 @@ describe('QdrantStore specifics (fake server)', () => {
     const store = await open('md_');
     const spec = { name: 'c', dimension: 2, indexedFields: [{ name: 'tag', type: 'keyword' as const }] };
     await store.ensureCollection(spec);
-    expect(fake.collections.get('md_c')!.metadata).toEqual({ segmentql_spec: spec });
+    expect(physical('md_c').metadata).toEqual({ segmentql_spec: spec });
     await store.upsert('c', [{ id: 'a', vector: vec(1, 0), payload: { tag: 'x' } }]);
     await store.close();
     // As an older version left it: no metadata, the spec as a point of the meta collection.
-    fake.collections.get('md_c')!.metadata = {};
+    physical('md_c').metadata = {};
     const response = await fetch(`${url}/collections/md__meta/points?wait=true`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
@@ -69,12 +75,87 @@ describe('QdrantStore specifics (fake server)', () => {
     await reopened.close();
   });
 
+  describe('embedding spaces as collection aliases', () => {
+    it('switches every collection and the meta with one POST /collections/aliases, then drops the old space', async () => {
+      const store = await open('sw_');
+      await store.ensureCollection({ name: 'users', dimension: 2, indexedFields: [] });
+      await store.ensureCollection({ name: 'items', dimension: 2, indexedFields: [] });
+      await store.writeMeta({ modelId: 'old', dimension: 2, createdAt: new Date(0).toISOString() });
+      expect(await store.spaces()).toEqual({ live: 'v1', others: [] });
+      const view = await store.openSpace('v2');
+      await view.writeMeta({ modelId: 'new', dimension: 3, createdAt: new Date(0).toISOString() });
+      await view.ensureCollection({ name: 'users', dimension: 3, indexedFields: [] });
+      await view.ensureCollection({ name: 'items', dimension: 3, indexedFields: [] });
+      // A view writes to the physical collections of its space, never through the live aliases.
+      await view.upsert('users', [{ id: 'u', vector: vec(0, 0, 1), payload: {} }]);
+      expect(physical('sw_users_v2').points.size).toBe(1);
+      expect(physical('sw_users').points.size).toBe(0);
+
+      const before = fake.requests.length;
+      expect(await store.activateSpace('v2', ['users', 'items'], { keepPrevious: false })).toBe('v1');
+      const seen = fake.requests.slice(before);
+      const swaps = seen.map((r, i) => [r, fake.bodies[before + i]] as const).filter(([r]) => r.startsWith('POST /collections/aliases'));
+      expect(swaps).toHaveLength(1);
+      const actions = (JSON.parse(swaps[0]![1]!) as { actions: unknown[] }).actions;
+      expect(actions).toEqual([
+        { delete_alias: { alias_name: 'sw_users' } },
+        { delete_alias: { alias_name: 'sw_items' } },
+        { delete_alias: { alias_name: 'sw__meta' } },
+        { create_alias: { alias_name: 'sw_users', collection_name: 'sw_users_v2' } },
+        { create_alias: { alias_name: 'sw_items', collection_name: 'sw_items_v2' } },
+        { create_alias: { alias_name: 'sw__meta', collection_name: 'sw__meta_v2' } },
+      ]);
+      // The old physical collections go after the swap, not before.
+      const swapAt = seen.findIndex((r) => r.startsWith('POST /collections/aliases'));
+      const drops = seen.map((r, i) => [r, i] as const).filter(([r]) => r.startsWith('DELETE /collections/'));
+      expect(drops.map(([r]) => r.split('?')[0])).toEqual(['DELETE /collections/sw_users_v1', 'DELETE /collections/sw_items_v1', 'DELETE /collections/sw__meta_v1']);
+      expect(drops.every(([, i]) => i > swapAt)).toBe(true);
+      expect([...fake.collections.keys()].filter((n) => n.startsWith('sw_')).sort()).toEqual(['sw__meta_v2', 'sw_items_v2', 'sw_users_v2']);
+      expect(await store.readMeta()).toMatchObject({ modelId: 'new', dimension: 3 });
+      expect((await store.search('users', vec(0, 0, 1), { limit: 1 }))[0]!.id).toBe('u');
+      // Another instance opening now finds the new space through the aliases.
+      const other = await open('sw_');
+      expect((await other.spaces()).live).toBe('v2');
+      expect(await other.count('users')).toBe(1);
+      await other.close();
+      await store.close();
+    });
+
+    it('adopts collections from before aliases: serves them by their plain names, and gives the names to aliases at the first switch', async () => {
+      // As an older version left them: plain collections, no aliases.
+      for (const name of ['old_users', 'old__meta']) {
+        await fetch(`${url}/collections/${name}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ vectors: { size: name === 'old__meta' ? 1 : 2, distance: 'Cosine' } }),
+        });
+      }
+      const store = await open('old_');
+      expect(await store.spaces()).toEqual({ live: '', others: [] });
+      await store.ensureCollection({ name: 'users', dimension: 2, indexedFields: [] });
+      expect(fake.aliases.has('old_users')).toBe(false);
+      await store.upsert('users', [{ id: 'a', vector: vec(1, 0), payload: {} }]);
+      expect(fake.collections.get('old_users')!.points.size).toBe(1);
+
+      const view = await store.openSpace('v1');
+      await view.writeMeta({ modelId: 'new', dimension: 2, createdAt: new Date(0).toISOString() });
+      await view.ensureCollection({ name: 'users', dimension: 2, indexedFields: [] });
+      await view.upsert('users', [{ id: 'b', vector: vec(0, 1), payload: {} }]);
+      expect(await store.activateSpace('v1', ['users'], { keepPrevious: true })).toBe('');
+      expect(fake.aliases.get('old_users')).toBe('old_users_v1');
+      expect(fake.aliases.get('old__meta')).toBe('old__meta_v1');
+      expect((await store.get('users', ['a', 'b'])).map((r) => r.id)).toEqual(['b']);
+      expect(await store.spaces()).toEqual({ live: 'v1', others: [] });
+      await store.close();
+    });
+  });
+
   it('uses deterministic UUID point ids', async () => {
     const store = await open('ids_');
     await store.ensureCollection({ name: 'c', dimension: 2, indexedFields: [] });
     await store.upsert('c', [{ id: 'same', vector: vec(1, 0), payload: {} }]);
     await store.upsert('c', [{ id: 'same', vector: vec(0, 1), payload: {} }]);
-    const ids = [...fake.collections.get('ids_c')!.points.keys()];
+    const ids = [...physical('ids_c').points.keys()];
     expect(ids).toHaveLength(1);
     expect(ids[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     await store.close();
@@ -88,7 +169,7 @@ describe('QdrantStore specifics (fake server)', () => {
   it('turns a collection deleted behind its back into a StoreUsageError', async () => {
     const store = await open('gone_');
     await store.ensureCollection({ name: 'c', dimension: 2, indexedFields: [] });
-    fake.collections.delete('gone_c');
+    fake.collections.delete(fake.aliases.get('gone_c')!);
     await expect(store.count('c')).rejects.toBeInstanceOf(StoreUsageError);
     await store.close();
   });
@@ -144,7 +225,7 @@ describe('QdrantStore specifics (fake server)', () => {
     expect(await store.count('c', { must: [{ field: 'tag', eq: 'y' }] })).toBe(1);
     expect((await store.search('c', vec(1, 0), { limit: 1 }))[0]!.id).toBe('a');
     await store.delete('c', { ids: ['a'] });
-    const c = fake.collections.get('rep_c')!;
+    const c = physical('rep_c');
     expect([c.shardNumber, c.replicationFactor, c.writeConsistencyFactor]).toEqual([3, 2, 2]);
     const seen = fake.requests.slice(before);
     const writes = seen.filter((r) => /^(PUT \/collections\/[^/]+\/points|POST \/collections\/[^/]+\/points\/(batch|delete))\?/.test(r));
@@ -174,10 +255,11 @@ describe('QdrantStore specifics (fake server)', () => {
     const store = await open('idx_');
     await store.ensureCollection({ name: 'c', dimension: 2, indexedFields: [{ name: 'n', type: 'integer' }] });
     // The fake applies unwaited writes only after a later request: the adapter must have polled.
-    expect(fake.collections.get('idx_c')!.indexes.get('n')?.type).toBe('integer');
+    expect(physical('idx_c').indexes.get('n')?.type).toBe('integer');
     const seen = fake.requests.slice(before);
-    expect(seen.find((r) => r.startsWith('PUT /collections/idx_c/index'))).toMatch(/wait=false/);
-    expect(seen.filter((r) => r === 'GET /collections/idx_c').length).toBeGreaterThanOrEqual(2);
+    // Indexes are made on the physical collection, not through its alias.
+    expect(seen.find((r) => r.startsWith('PUT /collections/idx_c_v1/index'))).toMatch(/wait=false/);
+    expect(seen.filter((r) => r === 'GET /collections/idx_c_v1').length).toBeGreaterThanOrEqual(2);
     await store.close();
   });
 
