@@ -9,6 +9,8 @@
 import path from 'node:path';
 import { adjustedRandIndex, kmeans } from '../src/clustering/index.js';
 import { DEFAULT_SUBWORDS, ensureDefaultModel, loadOfflineEmbedder, type Embedder } from '../src/embedding/index.js';
+import { fitCorpus, type FitOptions } from '../src/embedding/corpus-fit.js';
+import type { MultilingualEmbedder } from '../src/embedding/multilingual-embedder.js';
 import {
   CHINESE_THEMES,
   ENGLISH_THEMES,
@@ -58,10 +60,15 @@ function evaluate(vectors: Float32Array[], truth: number[], k: number): { nn: nu
 }
 
 const dir = await ensureDefaultModel(path.resolve('models'));
-const variants: Array<{ name: string; embedder: Embedder }> = [
+const base = (await loadOfflineEmbedder(dir, { subwords: DEFAULT_SUBWORDS })) as MultilingualEmbedder;
+/** The default model fitted to the corpus it embeds (what the service does once it has enough users). */
+const fitted = (options: FitOptions) => (texts: string[]) => base.withFit(fitCorpus(texts.map((t) => base.subwordWords(t)), options));
+const variants: Array<{ name: string; embedder: Embedder | ((texts: string[]) => Embedder) }> = [
   { name: 'word vectors only (old default)', embedder: await loadOfflineEmbedder(dir, { subwords: null }) },
-  { name: 'default: + subwords, seed 1', embedder: await loadOfflineEmbedder(dir, { subwords: DEFAULT_SUBWORDS }) },
+  { name: 'default: + subwords, seed 1', embedder: base },
   { name: '+ subwords, seed 2', embedder: await loadOfflineEmbedder(dir, { subwords: { seed: 2 } }) },
+  { name: 'default + corpus fit (IDF only)', embedder: fitted({ lsaRank: 0 }) },
+  ...[16, 32, 64].flatMap((lsaRank) => [0.5, 0.7, 0.9].map((lsaShare) => ({ name: `+ fit, LSA rank ${lsaRank} share ${lsaShare}`, embedder: fitted({ lsaRank, lsaShare }) }))),
 ];
 const perTheme = 30;
 for (const corpus of corpora) {
@@ -69,11 +76,13 @@ for (const corpus of corpora) {
   const users = multilingualPersonas(corpus.themes, perTheme, 7, corpus.style);
   const truth = users.map((u) => u.theme);
   for (const variant of variants) {
-    const embedded = await variant.embedder.embedWithCoverage(users.map((u) => u.text));
+    const texts = users.map((u) => u.text);
+    const embedder = typeof variant.embedder === 'function' ? variant.embedder(texts) : variant.embedder;
+    const embedded = await embedder.embedWithCoverage(texts);
     const vectors = embedded.map((e) => e.vector);
     const coverage = embedded.reduce((s, e) => s + e.coverage, 0) / embedded.length;
     const { nn, ari, zero } = evaluate(vectors, truth, corpus.themes.length);
     log(`  ${variant.name.padEnd(40)} NN ${nn.toFixed(3)}  ARI ${ari.toFixed(3)}  coverage ${coverage.toFixed(2)}  zero vectors ${zero}`);
   }
 }
-for (const variant of variants) await variant.embedder.close();
+for (const variant of variants) if (typeof variant.embedder !== 'function') await variant.embedder.close();
