@@ -1,5 +1,11 @@
 import type { Logger } from 'pino';
 import { createEmbedder } from '../embedding/index.js';
+import { SwitchableEmbedder } from '../embedding/switchable-embedder.js';
+import { CorpusFitFiles } from '../corpus/corpus-fit-files.js';
+import type { CorpusFitService } from '../corpus/corpus-fit-service.js';
+import { createCorpusFit } from '../corpus/create-corpus-fit.js';
+import { reembedInPlace } from '../corpus/reembed-in-place.js';
+import { embedderForStore } from '../corpus/startup-fit.js';
 import type { Embedder, ProgressEvent } from '../embedding/port.js';
 import { logAccessMode } from '../auth/access-mode.js';
 import { KeyRing } from '../auth/key-ring.js';
@@ -81,6 +87,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   let refresher: ProfileRefresher | null = null;
   let closeRecommendations: () => void = () => undefined;
   let dispatcher: WebhookDispatcher | null = null;
+  let corpusFit: CorpusFitService | null = null;
   // Before anything is created in DATA_DIR: private modes, then one process per DATA_DIR (fails fast).
   restrictFileModes();
   preparePrivateDataDir(config.DATA_DIR, logger);
@@ -88,6 +95,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
 
   const closeAll = async () => {
     await segmentation?.stop();
+    await corpusFit?.stop();
     await refresher?.stop();
     closeRecommendations();
     await dispatcher?.stop();
@@ -149,7 +157,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // What services use: calls made for a request stop with it and share its store budget.
     const requestStore = boundToRequests(openStore);
     let lastLogged = 0;
-    const model = await createEmbedder({
+    const loaded = await createEmbedder({
       model: config.EMBEDDING_MODEL,
       modelsDir: config.MODELS_DIR,
       batchSize: config.EMBEDDING_BATCH_SIZE,
@@ -160,6 +168,10 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         }
       },
     });
+    embedder = loaded;
+    // What every service embeds with: the configured model, with the corpus fit the stored vectors came from (src/corpus/).
+    const fitFiles = new CorpusFitFiles(config.DATA_DIR);
+    const model = new SwitchableEmbedder(embedderForStore(loaded, await openStore.readMeta(), fitFiles));
     embedder = model;
     await checkModelMatchesStore(openStore, model, config);
     for (const spec of collectionSpecs(model.dimension)) await openStore.ensureCollection(spec);
@@ -293,6 +305,16 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
     }, (error) => logger.error({ err: error }, 'collaborative model build failed; serving without it'));
     closeRecommendations = () => recommendations.close();
+    // A refit moves every vector to the new fit through this one function (README "Languages: the corpus fit").
+    const switchEmbedder = reembedInPlace({
+      store: openStore,
+      serving: model,
+      profiles,
+      itemLocks,
+      batchSize: config.CORPUS_REEMBED_BATCH_SIZE,
+      logger: logger.child({ component: 'corpus-fit' }),
+    });
+    corpusFit = createCorpusFit(loaded, { config, store: openStore, serving: model, files: fitFiles, switchEmbedder, logger: logger.child({ component: 'corpus-fit' }) });
     const segmentIdentity = new SegmentIdentityService(segmentKeys, segmentRepository, () => segmenter.activeRunId());
     const ready: Services = {
       users,
@@ -307,6 +329,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       fairness: new FairnessView(config.SENSITIVE_ATTRIBUTES),
       recommendations,
       erasure,
+      corpusFit,
       limits,
     };
 
@@ -316,6 +339,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // Profiles queued before a crash or restart are rebuilt in the background.
     if (profileRefresher.pending() > 0) profileRefresher.schedule();
     services = ready;
+    corpusFit?.start();
     // Deliveries a previous process left PENDING go out now.
     dispatcher?.start();
     logger.info({ store: openStore.backend, model: model.modelId, dimension: model.dimension }, 'ready');

@@ -1,0 +1,174 @@
+import type { Logger } from 'pino';
+import { outsideRequestScope } from '../app/request-scope.js';
+import { fitCorpus, type CorpusFit, type FitOptions } from '../embedding/corpus-fit.js';
+import type { MultilingualEmbedder } from '../embedding/multilingual-embedder.js';
+import type { SwitchableEmbedder } from '../embedding/switchable-embedder.js';
+import { itemFromRecord, itemText } from '../items/item.js';
+import { ITEMS, USERS } from '../store/collections.js';
+import type { VectorStore } from '../store/port.js';
+import { scrollAll } from '../store/scroll-all.js';
+import { userFromRecord } from '../users/user.js';
+import type { CorpusFitFiles } from './corpus-fit-files.js';
+import type { SwitchEmbedder } from './reembed-in-place.js';
+import { decideRefit, type RefitPolicy } from './refit-policy.js';
+
+export type CorpusFitPhase = 'IDLE' | 'FITTING' | 'REEMBEDDING';
+
+/** What the corpus fit is doing and which fit the service uses (the corpusFit query). */
+export interface CorpusFitStatus {
+  /** The model new vectors and queries come from (base model + fit). */
+  readonly modelId: string;
+  /** The fit in use; null before the first. */
+  readonly fitId: string | null;
+  /** Documents (users + items) the fit in use counted. */
+  readonly fittedDocuments: number | null;
+  readonly fittedAt: Date | null;
+  readonly phase: CorpusFitPhase;
+  /** Records re-embedded so far by the fit being applied, and how many it re-embeds. */
+  readonly reembedded: number;
+  readonly toReembed: number;
+  /** Why the current (or last) fit was made. */
+  readonly reason: string | null;
+  /** The last fit's failure, if it failed (the service kept the fit it had). */
+  readonly lastError: string | null;
+}
+
+export interface CorpusFitServiceDependencies {
+  /** Unbound from requests: a fit outlives the request that asked for it. */
+  readonly store: VectorStore;
+  /** The default model without a fit: what every fit extends. */
+  readonly base: MultilingualEmbedder;
+  readonly serving: SwitchableEmbedder;
+  readonly files: CorpusFitFiles;
+  readonly switchEmbedder: SwitchEmbedder;
+  readonly logger: Logger;
+  readonly policy: RefitPolicy;
+  readonly checkIntervalMs: number;
+  readonly fitOptions: FitOptions;
+}
+
+/**
+ * Fits the default model to the service's own corpus (corpus-fit.ts) and applies the fit: the policy
+ * (refit-policy.ts) checked every CORPUS_FIT_CHECK_MS, or refitCorpus on demand. One fit at a time; the
+ * fit is saved in DATA_DIR before it is applied, so a restart resumes an interrupted application.
+ */
+export class CorpusFitService {
+  private job: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private phase: CorpusFitPhase = 'IDLE';
+  private progress = { done: 0, total: 0 };
+  private reason: string | null = null;
+  private lastError: string | null = null;
+
+  constructor(private readonly deps: CorpusFitServiceDependencies) {}
+
+  /** The fit the serving model uses, if any. */
+  private get fit(): CorpusFit | null {
+    return (this.deps.serving.current as Partial<MultilingualEmbedder>).fit ?? null;
+  }
+
+  status(): CorpusFitStatus {
+    const fit = this.fit;
+    return {
+      modelId: this.deps.serving.modelId,
+      fitId: fit?.id ?? null,
+      fittedDocuments: fit?.documents ?? null,
+      fittedAt: fit ? new Date(fit.createdAt) : null,
+      phase: this.phase,
+      reembedded: this.progress.done,
+      toReembed: this.progress.total,
+      reason: this.reason,
+      lastError: this.lastError,
+    };
+  }
+
+  /** Resumes a fit an earlier process was applying, then checks the policy every interval. */
+  start(): void {
+    const { pending } = this.deps.files.state();
+    if (pending && pending !== this.fit?.id) {
+      const fit = this.deps.files.load(pending);
+      if (fit) this.launch(async () => fit, 'resuming the fit an earlier process was applying');
+      else this.deps.files.setState({ pending: null });
+    }
+    this.timer = setInterval(() => {
+      if (this.job) return;
+      this.check().catch((error: unknown) => this.deps.logger.error({ err: error }, 'corpus fit check failed; will check again'));
+    }, this.deps.checkIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Fits and applies now (refitCorpus); while a fit is running, answers its status instead of starting another. */
+  refit(reason = 'requested (refitCorpus)'): CorpusFitStatus {
+    if (!this.job) this.launch(() => this.fitStoredCorpus(), reason);
+    return this.status();
+  }
+
+  /** Resolves when no fit is running. */
+  async idle(): Promise<void> {
+    while (this.job) await this.job;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle();
+  }
+
+  /** Applies the policy once (the timer's tick). */
+  async check(): Promise<void> {
+    const documents = (await this.deps.store.count(USERS)) + (await this.deps.store.count(ITEMS));
+    const decision = decideRefit(this.deps.policy, documents, this.fit?.documents ?? null);
+    if (decision.refit && !this.job && !this.stopped) this.launch(() => this.fitStoredCorpus(), decision.reason);
+  }
+
+  private launch(makeFit: () => Promise<CorpusFit>, reason: string): void {
+    this.reason = reason;
+    this.lastError = null;
+    this.phase = 'FITTING';
+    this.progress = { done: 0, total: 0 };
+    // Started from a request, but runs outside its scope and budget.
+    this.job = outsideRequestScope(() => this.apply(makeFit, reason))
+      .catch((error: unknown) => {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.deps.logger.error({ err: error, reason }, 'corpus fit failed; the service keeps the model it had');
+      })
+      .finally(() => {
+        this.phase = 'IDLE';
+        this.job = null;
+      });
+  }
+
+  private async apply(makeFit: () => Promise<CorpusFit>, reason: string): Promise<void> {
+    const { files, base, logger } = this.deps;
+    const startedAt = Date.now();
+    const fit = await makeFit();
+    if (fit.id === this.fit?.id) {
+      logger.info({ fitId: fit.id, reason }, 'corpus fit unchanged; nothing to re-embed');
+      return;
+    }
+    logger.info({ fitId: fit.id, documents: fit.documents, terms: fit.terms.length, lsaRank: fit.lsaRank, ms: Date.now() - startedAt, reason }, 'fitted the corpus');
+    files.save(fit);
+    files.setState({ pending: fit.id });
+    this.phase = 'REEMBEDDING';
+    let lastLogged = 0;
+    await this.deps.switchEmbedder(base.withFit(fit), reason, (progress) => {
+      this.progress = progress;
+      if (Date.now() - lastLogged > 5000 || progress.done === progress.total) {
+        lastLogged = Date.now();
+        logger.info({ fitId: fit.id, done: progress.done, total: progress.total }, 're-embedding with the new corpus fit');
+      }
+    });
+    files.setState({ pending: null });
+    files.prune([fit.id]);
+  }
+
+  /** Fits the stored corpus: every user's profile text and every item's text. */
+  private async fitStoredCorpus(): Promise<CorpusFit> {
+    const { store, base, fitOptions } = this.deps;
+    const documents: string[][] = [];
+    for await (const record of scrollAll(store, USERS, { limit: 5000 })) documents.push(base.subwordWords(userFromRecord(record).profileText));
+    for await (const record of scrollAll(store, ITEMS, { limit: 5000 })) documents.push(base.subwordWords(itemText(itemFromRecord(record))));
+    return fitCorpus(documents, fitOptions);
+  }
+}
