@@ -16,6 +16,8 @@ interface FitHeader {
   createdAt: string;
   lsaRank: number;
   lsaShare: number;
+  incidences: number;
+  sifA: number;
   terms: readonly string[];
 }
 
@@ -33,7 +35,7 @@ export class CorpusFitFiles {
 
   save(fit: CorpusFit): void {
     const header = Buffer.from(
-      JSON.stringify({ id: fit.id, documents: fit.documents, createdAt: fit.createdAt, lsaRank: fit.lsaRank, lsaShare: fit.lsaShare, terms: fit.terms } satisfies FitHeader),
+      JSON.stringify({ id: fit.id, documents: fit.documents, createdAt: fit.createdAt, lsaRank: fit.lsaRank, lsaShare: fit.lsaShare, incidences: fit.incidences, sifA: fit.sifA, terms: fit.terms } satisfies FitHeader),
     );
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length);

@@ -166,6 +166,7 @@ export class CorpusFitService {
   /** Fits the stored corpus: every user's profile text and every item's text. */
   private async fitStoredCorpus(): Promise<CorpusFit> {
     const { store, base, fitOptions } = this.deps;
+    // Only the words the subword part represents are kept (known English words are not), so memory follows them.
     const documents: string[][] = [];
     for await (const record of scrollAll(store, USERS, { limit: 5000 })) documents.push(base.subwordWords(userFromRecord(record).profileText));
     for await (const record of scrollAll(store, ITEMS, { limit: 5000 })) documents.push(base.subwordWords(itemText(itemFromRecord(record))));

@@ -28,6 +28,10 @@ export interface CorpusFit {
   readonly lsaVectors: Float32Array;
   /** How much of a word's vector is its LSA direction (the rest its hashed subwords), 0..1. */
   readonly lsaShare: number;
+  /** Sum of all words' document frequencies (rare words included): the denominator of p(w) for SIF. */
+  readonly incidences: number;
+  /** SIF smoothing a: weight a / (a + p(w)) with p(w) = df / incidences; 0: smoothed IDF instead. */
+  readonly sifA: number;
   /** When it was made (ISO 8601); not part of the id. */
   readonly createdAt: string;
 }
@@ -45,9 +49,14 @@ export interface FitOptions {
   readonly seed?: number;
   /** Share of a word's vector taken from its LSA direction. Default 0.7. */
   readonly lsaShare?: number;
+  /**
+   * SIF smoothing (0: smoothed IDF weights). Default 1e-3, the English word weights' value: of IDF and
+   * a = 1e-3, 3e-3, 1e-2 it grouped the bench's and the tests' corpora best (README "Languages").
+   */
+  readonly sifA?: number;
 }
 
-export const DEFAULT_FIT_OPTIONS = { minDocumentFrequency: 2, maxTerms: 50_000, lsaRank: 16, lsaMaxDocuments: 20_000, seed: 1, lsaShare: 0.7 } as const;
+export const DEFAULT_FIT_OPTIONS = { minDocumentFrequency: 2, maxTerms: 50_000, lsaRank: 16, lsaMaxDocuments: 20_000, seed: 1, lsaShare: 0.7, sifA: 1e-3 } as const;
 
 /** Counts, for each word, the documents it occurs in (a word repeated in one document counts once). */
 export function countDocumentFrequencies(documents: Iterable<readonly string[]>): { documents: number; frequencies: Map<string, number> } {
@@ -66,8 +75,10 @@ export function countDocumentFrequencies(documents: Iterable<readonly string[]>)
  * `lsaMaxDocuments` documents, each a TF-IDF row (log-scaled counts times the IDF weight, unit length).
  */
 export function fitCorpus(documents: readonly (readonly string[])[], options: FitOptions = {}, createdAt: string = new Date().toISOString()): CorpusFit {
-  const { minDocumentFrequency, maxTerms, lsaRank, lsaMaxDocuments, seed, lsaShare } = { ...DEFAULT_FIT_OPTIONS, ...options };
+  const { minDocumentFrequency, maxTerms, lsaRank, lsaMaxDocuments, seed, lsaShare, sifA } = { ...DEFAULT_FIT_OPTIONS, ...options };
   const counted = countDocumentFrequencies(documents);
+  let incidences = 0;
+  for (const df of counted.frequencies.values()) incidences += df;
   let kept = [...counted.frequencies].filter(([, df]) => df >= minDocumentFrequency);
   if (kept.length > maxTerms) {
     kept.sort((a, b) => b[1] - a[1] || compareCodeUnits(a[0], b[0]));
@@ -79,13 +90,13 @@ export function fitCorpus(documents: readonly (readonly string[])[], options: Fi
   let lsa: { vectors: Float32Array; rank: number } = { vectors: new Float32Array(0), rank: 0 };
   if (lsaRank > 0 && terms.length > 0) {
     const index = new Map(terms.map((t, i) => [t, i] as const));
-    const idf = Float64Array.from(documentFrequencies, (df) => inverseDocumentFrequencyWeight(df, counted.documents));
+    const idf = Float64Array.from(documentFrequencies, (df) => corpusWordWeight(df, { documents: counted.documents, incidences, sifA }));
     const rows = sampleIndices(documents.length, lsaMaxDocuments, seed)
       .map((d) => tfIdfRow(documents[d]!, index, idf))
       .filter((row) => row.terms.length > 0);
     lsa = lsaTermVectors(rows, terms.length, { rank: lsaRank, seed });
   }
-  const statistics = { documents: counted.documents, terms, documentFrequencies, lsaRank: lsa.rank, lsaVectors: lsa.vectors, lsaShare: lsa.rank > 0 ? lsaShare : 0 };
+  const statistics = { documents: counted.documents, terms, documentFrequencies, lsaRank: lsa.rank, lsaVectors: lsa.vectors, lsaShare: lsa.rank > 0 ? lsaShare : 0, incidences, sifA };
   return { id: fitId(statistics), ...statistics, createdAt };
 }
 
@@ -118,7 +129,7 @@ function sampleIndices(count: number, limit: number, seed: number): number[] {
 /** Hash of everything that decides the vectors (document count, terms, frequencies, LSA vectors). */
 export function fitId(statistics: Omit<CorpusFit, 'id' | 'createdAt'>): string {
   const hash = createHash('sha256');
-  hash.update(`${statistics.documents}\n${statistics.lsaRank}\n${statistics.lsaShare}\n`);
+  hash.update(`${statistics.documents}\n${statistics.lsaRank}\n${statistics.lsaShare}\n${statistics.incidences}\n${statistics.sifA}\n`);
   statistics.terms.forEach((term, i) => hash.update(`${term}\t${statistics.documentFrequencies[i]}\n`));
   hash.update(new Uint8Array(statistics.lsaVectors.buffer, statistics.lsaVectors.byteOffset, statistics.lsaVectors.byteLength));
   return hash.digest('hex').slice(0, 12);
@@ -138,6 +149,12 @@ export function inverseDocumentFrequencyWeight(df: number, documents: number): n
   return Math.log((1 + documents) / (1 + Math.min(df, documents))) / Math.log(1 + documents);
 }
 
+/** A word's weight from its document frequency: SIF when the fit has a smoothing a, else smoothed IDF. */
+export function corpusWordWeight(df: number, fit: Pick<CorpusFit, 'documents' | 'incidences' | 'sifA'>): number {
+  if (fit.sifA > 0) return fit.incidences > 0 ? fit.sifA / (fit.sifA + df / fit.incidences) : 1;
+  return inverseDocumentFrequencyWeight(df, fit.documents);
+}
+
 /**
  * The least weight a word gets: a word every document uses still says something when it is all a text
  * has (its vector's direction does not depend on the weight), so it must not vanish into a zero vector.
@@ -151,7 +168,7 @@ export class CorpusWeights {
 
   constructor(readonly fit: CorpusFit) {
     fit.terms.forEach((term, i) => this.index.set(term, i));
-    this.weights = Float64Array.from(fit.documentFrequencies, (df) => Math.max(MIN_WORD_WEIGHT, inverseDocumentFrequencyWeight(df, fit.documents)));
+    this.weights = Float64Array.from(fit.documentFrequencies, (df) => Math.max(MIN_WORD_WEIGHT, corpusWordWeight(df, fit)));
   }
 
   weight(word: string): number {
