@@ -56,6 +56,8 @@ export class CorpusFitService {
   private job: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Stops a running re-embedding pass at shutdown (it resumes at the next start). */
+  private readonly shutdown = new AbortController();
   private phase: CorpusFitPhase = 'IDLE';
   private progress = { done: 0, total: 0 };
   private reason: string | null = null;
@@ -83,19 +85,36 @@ export class CorpusFitService {
     };
   }
 
-  /** Resumes a fit an earlier process was applying, then checks the policy every interval. */
+  /**
+   * Resumes a fit whose application did not finish (an earlier process stopped, or the pass failed), then
+   * checks the policy every interval (and retries an unfinished application first).
+   */
   start(): void {
-    const { pending } = this.deps.files.state();
-    if (pending && pending !== this.fit?.id) {
-      const fit = this.deps.files.load(pending);
-      if (fit) this.launch(async () => fit, 'resuming the fit an earlier process was applying');
-      else this.deps.files.setState({ pending: null });
-    }
-    this.timer = setInterval(() => {
-      if (this.job) return;
-      this.check().catch((error: unknown) => this.deps.logger.error({ err: error }, 'corpus fit check failed; will check again'));
-    }, this.deps.checkIntervalMs);
+    const tick = () => {
+      if (this.job || this.stopped) return;
+      this.resumePending()
+        .then((resumed) => (resumed ? undefined : this.check()))
+        .catch((error: unknown) => this.deps.logger.error({ err: error }, 'corpus fit check failed; will check again'));
+    };
+    tick();
+    this.timer = setInterval(tick, this.deps.checkIntervalMs);
     this.timer.unref();
+  }
+
+  /** Re-applies the pending fit unless the store already names it; whether it did. */
+  private async resumePending(): Promise<boolean> {
+    const { files, base, store } = this.deps;
+    const { pending } = files.state();
+    if (!pending) return false;
+    const fit = files.load(pending);
+    const meta = await store.readMeta();
+    if (!fit || meta?.modelId === base.withFit(fit).modelId) {
+      // Finished (the store names it) or lost: nothing to resume.
+      files.setState({ pending: null });
+      return false;
+    }
+    if (!this.job) this.launch(async () => fit, 'resuming a fit whose re-embedding did not finish', { reapply: true });
+    return true;
   }
 
   /** Fits and applies now (refitCorpus); while a fit is running, answers its status instead of starting another. */
@@ -112,6 +131,7 @@ export class CorpusFitService {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.shutdown.abort();
     await this.idle();
   }
 
@@ -122,14 +142,18 @@ export class CorpusFitService {
     if (decision.refit && !this.job && !this.stopped) this.launch(() => this.fitStoredCorpus(), decision.reason);
   }
 
-  private launch(makeFit: () => Promise<CorpusFit>, reason: string): void {
+  private launch(makeFit: () => Promise<CorpusFit>, reason: string, options: { reapply?: boolean } = {}): void {
     this.reason = reason;
     this.lastError = null;
     this.phase = 'FITTING';
     this.progress = { done: 0, total: 0 };
     // Started from a request, but runs outside its scope and budget.
-    this.job = outsideRequestScope(() => this.apply(makeFit, reason))
+    this.job = outsideRequestScope(() => this.apply(makeFit, reason, options.reapply ?? false))
       .catch((error: unknown) => {
+        if (this.shutdown.signal.aborted) {
+          this.deps.logger.info({ reason }, 'corpus fit interrupted by shutdown; it resumes at the next start');
+          return;
+        }
         this.lastError = error instanceof Error ? error.message : String(error);
         this.deps.logger.error({ err: error, reason }, 'corpus fit failed; the service keeps the model it had');
       })
@@ -139,11 +163,11 @@ export class CorpusFitService {
       });
   }
 
-  private async apply(makeFit: () => Promise<CorpusFit>, reason: string): Promise<void> {
+  private async apply(makeFit: () => Promise<CorpusFit>, reason: string, reapply: boolean): Promise<void> {
     const { files, base, logger } = this.deps;
     const startedAt = Date.now();
     const fit = await makeFit();
-    if (fit.id === this.fit?.id) {
+    if (fit.id === this.fit?.id && !reapply) {
       logger.info({ fitId: fit.id, reason }, 'corpus fit unchanged; nothing to re-embed');
       return;
     }
@@ -152,13 +176,14 @@ export class CorpusFitService {
     files.setState({ pending: fit.id });
     this.phase = 'REEMBEDDING';
     let lastLogged = 0;
-    await this.deps.switchEmbedder(base.withFit(fit), reason, (progress) => {
+    const onProgress = (progress: { done: number; total: number }) => {
       this.progress = progress;
       if (Date.now() - lastLogged > 5000 || progress.done === progress.total) {
         lastLogged = Date.now();
         logger.info({ fitId: fit.id, done: progress.done, total: progress.total }, 're-embedding with the new corpus fit');
       }
-    });
+    };
+    await this.deps.switchEmbedder(base.withFit(fit), reason, { onProgress, signal: this.shutdown.signal });
     files.setState({ pending: null });
     files.prune([fit.id]);
   }

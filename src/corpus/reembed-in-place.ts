@@ -14,7 +14,13 @@ import { scrollAll } from '../store/scroll-all.js';
  * THE one place that does this; create-app injects it into the corpus fit, so that a migration to a
  * new physical collection (built elsewhere) can replace it without touching anything else.
  */
-export type SwitchEmbedder = (target: Embedder, reason: string, onProgress?: (progress: ReembedProgress) => void) => Promise<void>;
+export type SwitchEmbedder = (target: Embedder, reason: string, options?: SwitchOptions) => Promise<void>;
+
+export interface SwitchOptions {
+  readonly onProgress?: (progress: ReembedProgress) => void;
+  /** Aborted at shutdown: the switch stops between batches and rejects; the corpus fit resumes it at the next start. */
+  readonly signal?: AbortSignal;
+}
 
 export interface ReembedProgress {
   /** Records re-embedded so far (items first, then users). */
@@ -50,7 +56,7 @@ export interface ReembedInPlaceDependencies {
  * resumes the pass at start (see CorpusFitService.start).
  */
 export function reembedInPlace(deps: ReembedInPlaceDependencies): SwitchEmbedder {
-  return async (target, reason, onProgress) => {
+  return async (target, reason, { onProgress, signal } = {}) => {
     const { store, serving, profiles, itemLocks, batchSize, logger } = deps;
     const from = serving.modelId;
     serving.switchTo(target);
@@ -61,6 +67,7 @@ export function reembedInPlace(deps: ReembedInPlaceDependencies): SwitchEmbedder
     logger.info({ from, to: target.modelId, reason, items: itemIds.length, users: userIds.length }, 're-embedding every item and user');
     onProgress?.({ done, total });
     for (let i = 0; i < itemIds.length; i += batchSize) {
+      signal?.throwIfAborted();
       const ids = itemIds.slice(i, i + batchSize);
       await itemLocks.runAll(ids, async () => {
         const records = await store.get(ITEMS, ids);
@@ -72,6 +79,7 @@ export function reembedInPlace(deps: ReembedInPlaceDependencies): SwitchEmbedder
       onProgress?.({ done, total });
     }
     for (let i = 0; i < userIds.length; i += batchSize) {
+      signal?.throwIfAborted();
       const ids = userIds.slice(i, i + batchSize);
       // Under the users' locks, reading each record inside them (ProfileService.refresh).
       await profiles.refresh(ids);
