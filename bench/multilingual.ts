@@ -1,10 +1,12 @@
 /**
  * `npm run build && node dist/bench/multilingual.js`: how well the offline model groups planted
- * multilingual personas (src/evaluation/multilingual-personas.ts), for the default subword setting and
- * another seed (how much the
- * hashing's luck matters). Choosing the design, concatenated subword dimensions (100 and 200 next to the
- * word vectors' 100) grouped no better than the shared 100 dimensions (README "Languages"). Per corpus: nearest-neighbour accuracy (share of users whose most
- * similar other user has their theme) and k-means ARI at the true k (mean over 5 seeds).
+ * multilingual personas (src/evaluation/multilingual-personas.ts, and the corpus-fit tests' own generator
+ * src/evaluation/everyday-chinese-personas.ts): word vectors only, the default subword setting and another
+ * seed (how much the hashing's luck matters), and the default fitted to each corpus (src/embedding/corpus-fit.ts)
+ * with the settings the README's choice compares. Choosing the subword design, concatenated subword dimensions
+ * (100 and 200 next to the word vectors' 100) grouped no better than the shared 100 dimensions (README
+ * "Languages"). Per corpus: nearest-neighbour accuracy (share of users whose most similar other user has their
+ * theme), k-means ARI at the true k (mean over 5 seeds), and the same with 8 seedings as a segmentation run does.
  */
 import path from 'node:path';
 import { adjustedRandIndex, kmeans } from '../src/clustering/index.js';
