@@ -61,10 +61,10 @@ export function reembedInPlace(deps: ReembedInPlaceDependencies): SwitchEmbedder
     const from = serving.modelId;
     serving.switchTo(target);
     const itemIds = await allIds(store, ITEMS);
-    const userIds = await allIds(store, USERS);
-    const total = itemIds.length + userIds.length;
+    // Counted now for progress; listed again after the items, below.
+    let total = itemIds.length + (await store.count(USERS));
     let done = 0;
-    logger.info({ from, to: target.modelId, reason, items: itemIds.length, users: userIds.length }, 're-embedding every item and user');
+    logger.info({ from, to: target.modelId, reason, items: itemIds.length, users: total - itemIds.length }, 're-embedding every item and user');
     onProgress?.({ done, total });
     for (let i = 0; i < itemIds.length; i += batchSize) {
       signal?.throwIfAborted();
@@ -78,6 +78,9 @@ export function reembedInPlace(deps: ReembedInPlaceDependencies): SwitchEmbedder
       done += ids.length;
       onProgress?.({ done, total });
     }
+    // Listed after the items pass: a user created during it may have blended old item vectors into their profile.
+    const userIds = await allIds(store, USERS);
+    total = itemIds.length + userIds.length;
     for (let i = 0; i < userIds.length; i += batchSize) {
       signal?.throwIfAborted();
       const ids = userIds.slice(i, i + batchSize);
