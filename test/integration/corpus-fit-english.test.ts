@@ -52,3 +52,28 @@ describe('English planted personas and the corpus fit', () => {
     expect(after).toBeGreaterThanOrEqual(before - 0.02);
   });
 });
+
+describe('a model that is not fitted', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // The English-only model of earlier versions has no subword part: nothing for a fit to change.
+    server = await startTestServer({ EMBEDDING_MODEL: 'segmentql/glove-6b-100d-sif-v1' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('has no corpusFit, and refitCorpus answers a CONFLICT user error', async () => {
+    const status = await server.gql<{ corpusFit: null }>(`{ corpusFit { fitId } }`);
+    expect(status.errors).toBeUndefined();
+    expect(status.data!.corpusFit).toBeNull();
+    const res = await server.gql<{ refitCorpus: { corpusFit: null; userErrors: Array<{ field: string[] | null; code: string; message: string }> } }>(
+      `mutation { refitCorpus { corpusFit { fitId } userErrors { field code message } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.refitCorpus).toEqual({
+      corpusFit: null,
+      userErrors: [{ field: null, code: 'CONFLICT', message: expect.stringContaining('EMBEDDING_MODEL') }],
+    });
+  });
+});
