@@ -188,12 +188,17 @@ export class CorpusFitService {
     files.prune([fit.id]);
   }
 
-  /** Fits the stored corpus: every user's profile text and every item's text. */
+  /**
+   * Fits the stored corpus: every user's own text and every item's text. What people and items say, not
+   * the behaviour written into profiles (item titles by who engaged with them: co-occurrence there is the
+   * interaction graph, which the collaborative model already has), nor attributes (some may be left out of
+   * vectors, PROFILE_EXCLUDE_ATTRIBUTES).
+   */
   private async fitStoredCorpus(): Promise<CorpusFit> {
     const { store, base, fitOptions } = this.deps;
     // Only the words the subword part represents are kept (known English words are not), so memory follows them.
     const documents: string[][] = [];
-    for await (const record of scrollAll(store, USERS, { limit: 5000 })) documents.push(base.subwordWords(userFromRecord(record).profileText));
+    for await (const record of scrollAll(store, USERS, { limit: 5000 })) documents.push(base.subwordWords(userFromRecord(record).text ?? ''));
     for await (const record of scrollAll(store, ITEMS, { limit: 5000 })) documents.push(base.subwordWords(itemText(itemFromRecord(record))));
     return fitCorpus(documents, fitOptions);
   }
