@@ -310,9 +310,10 @@ async function runService(
     const corpusFit = app.services.corpusFit;
     if (corpusFit) {
       progress.start('corpus fit (refit policy)');
-      await corpusFit.check();
+      const decision = await corpusFit.check();
       await corpusFit.idle();
-      progress.end(corpusFit.status().fitId ? `fit ${corpusFit.status().fitId}, ${corpusFit.status().toReembed} records re-embedded` : 'no fit (below CORPUS_FIT_MIN_DOCUMENTS)');
+      const { fitId, toReembed } = corpusFit.status();
+      progress.end(fitId ? `fit ${fitId}, ${toReembed} records re-embedded` : `no fit: ${decision.reason}`);
     }
 
     progress.start(`reclustering (${kRange ? `k ${kRange.min}..${kRange.max}` : `k = ${segmentsK}`}, seed ${seed}; profiles are rebuilt first)`);

@@ -10,7 +10,7 @@ import { scrollAll } from '../store/scroll-all.js';
 import { userFromRecord } from '../users/user.js';
 import type { CorpusFitFiles } from './corpus-fit-files.js';
 import type { SwitchEmbedder } from './reembed-in-place.js';
-import { decideRefit, type RefitPolicy } from './refit-policy.js';
+import { decideRefit, type RefitDecision, type RefitPolicy } from './refit-policy.js';
 
 export type CorpusFitPhase = 'IDLE' | 'FITTING' | 'REEMBEDDING';
 
@@ -93,7 +93,9 @@ export class CorpusFitService {
     const tick = () => {
       if (this.job || this.stopped) return;
       this.resumePending()
-        .then((resumed) => (resumed ? undefined : this.check()))
+        .then(async (resumed) => {
+          if (!resumed) await this.check();
+        })
         .catch((error: unknown) => this.deps.logger.error({ err: error }, 'corpus fit check failed; will check again'));
     };
     tick();
@@ -135,11 +137,12 @@ export class CorpusFitService {
     await this.idle();
   }
 
-  /** Applies the policy once (the timer's tick). */
-  async check(): Promise<void> {
+  /** Applies the policy once (the timer's tick); what it decided. */
+  async check(): Promise<RefitDecision> {
     const documents = (await this.deps.store.count(USERS)) + (await this.deps.store.count(ITEMS));
     const decision = decideRefit(this.deps.policy, documents, this.fit?.documents ?? null);
     if (decision.refit && !this.job && !this.stopped) this.launch(() => this.fitStoredCorpus(), decision.reason);
+    return decision;
   }
 
   private launch(makeFit: () => Promise<CorpusFit>, reason: string, options: { reapply?: boolean } = {}): void {
