@@ -48,9 +48,12 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
   let exited: number | null | undefined;
+  let stopping = false;
   const exit = new Promise<void>((resolve) =>
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       exited = code;
+      // A service that dies mid-bench says why: the tail of its log.
+      if (!stopping) process.stderr.write(`\nthe service exited (code ${code}, signal ${signal}); its last output:\n${output}\n`);
       resolve();
     }),
   );
@@ -85,6 +88,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     },
     rssBytes: () => statusField(pid, 'VmRSS'),
     async stop() {
+      stopping = true;
       if (exited === undefined) child.kill('SIGTERM');
       await exit;
     },

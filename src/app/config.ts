@@ -5,6 +5,7 @@ import { loadApiKeys, type ApiKey } from '../auth/api-keys.js';
 import { cleaningConfigFields } from '../interactions/event-cleaning.js';
 import { VECTOR_INDEX_TYPES } from '../store/lancedb-maintenance.js';
 import { segmentConfigFields } from './segment-config.js';
+import { corpusFitConfigFields } from '../corpus/corpus-config.js';
 
 /**
  * Service configuration, read from environment variables and validated at start.
@@ -128,6 +129,7 @@ export const configSchema = z.object({
   WS_MAX_CONNECTIONS: positiveInt(1, 1_000_000).default(1000),
   DEBUG_ERRORS: booleanFromEnv.default(false),
   ...segmentConfigFields,
+  ...corpusFitConfigFields,
   ...cleaningConfigFields,
 });
 

@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
 import { createEmbedder } from '../embedding/index.js';
+import { CorpusFitFiles } from '../corpus/corpus-fit-files.js';
+import type { CorpusFitService } from '../corpus/corpus-fit-service.js';
+import { createCorpusFit } from '../corpus/create-corpus-fit.js';
+import { switchByMigration } from '../corpus/switch-by-migration.js';
+import { embedderForStore } from '../corpus/startup-fit.js';
 import type { Embedder, ProgressEvent } from '../embedding/port.js';
 import { logAccessMode } from '../auth/access-mode.js';
 import { KeyRing } from '../auth/key-ring.js';
@@ -90,6 +95,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   let dispatcher: WebhookDispatcher | null = null;
   let migration: EmbeddingSpaceMigration | null = null;
   let pendingModel: Embedder | null = null;
+  let corpusFit: CorpusFitService | null = null;
   // Before anything is created in DATA_DIR: private modes, then one process per DATA_DIR (fails fast).
   restrictFileModes();
   preparePrivateDataDir(config.DATA_DIR, logger);
@@ -98,6 +104,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
   const closeAll = async () => {
     await migration?.stop();
     await segmentation?.stop();
+    await corpusFit?.stop();
     await refresher?.stop();
     closeRecommendations();
     await dispatcher?.stop();
@@ -174,8 +181,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
           }
         },
       });
-    const configuredModel = await loadModel(config.EMBEDDING_MODEL);
-    embedder = configuredModel;
+    const loaded = await loadModel(config.EMBEDDING_MODEL);
+    embedder = loaded;
+    // The configured model with the corpus fit the stored vectors came from, if any (src/corpus/).
+    const fitFiles = new CorpusFitFiles(config.DATA_DIR);
+    const configuredModel = embedderForStore(loaded, await openStore.readMeta(), fitFiles);
     const where = config.QDRANT_URL
       ? `Qdrant at ${config.QDRANT_URL} (collection prefix "${config.QDRANT_COLLECTION_PREFIX}")`
       : `DATA_DIR ${config.DATA_DIR}`;
@@ -341,6 +351,9 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       },
     }, (error) => logger.error({ err: error }, 'collaborative model build failed; serving without it'));
     closeRecommendations = () => recommendations.close();
+    // A refit moves every vector to the new fit's space through the embedding migration (README "Languages: the corpus fit").
+    const switchEmbedder = switchByMigration(spaceMigration);
+    corpusFit = createCorpusFit(loaded, { config, store: openStore, serving: model, files: fitFiles, switchEmbedder, logger: logger.child({ component: 'corpus-fit' }) });
     const segmentIdentity = new SegmentIdentityService(segmentKeys, segmentRepository, () => segmenter.activeRunId());
     const ready: Services = {
       users,
@@ -355,6 +368,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       fairness: new FairnessView(config.SENSITIVE_ATTRIBUTES),
       recommendations,
       erasure,
+      corpusFit,
       limits,
     };
 
@@ -364,6 +378,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     // Profiles queued before a crash or restart are rebuilt in the background.
     if (profileRefresher.pending() > 0) profileRefresher.schedule();
     services = ready;
+    corpusFit?.start();
     // Deliveries a previous process left PENDING go out now.
     dispatcher?.start();
     logger.info({ store: openStore.backend, model: model.modelId, dimension: model.dimension }, 'ready');

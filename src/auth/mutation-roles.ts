@@ -18,6 +18,8 @@ export const MUTATION_ROLES: Readonly<Record<string, Role>> = {
   cancelRun: 'admin',
   startSegmentationRun: 'admin',
   cancelSegmentationRun: 'admin',
+  // Re-embeds every record: configuration-scale work, like a run.
+  refitCorpus: 'admin',
   // Naming is curation that marketing does day to day, not configuration: writers may do it.
   updateSegment: 'writer',
 };

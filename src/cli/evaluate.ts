@@ -283,8 +283,10 @@ async function runService(
         LOG_LEVEL: 'warn',
         MAX_BATCH_SIZE: String(maxBatch),
         MAX_RESULT_LIMIT: '2000',
-        // Tuning knobs pass through from the environment (e.g. RECOMMEND_NEIGHBOURS=80 npm run eval).
-        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => /^(RECOMMEND_|PROFILE_|INTERACTION_WEIGHTS|COLLABORATIVE_)/.test(key))),
+        // The corpus fit is applied once, after ingest (below), never by the timer mid-evaluation.
+        CORPUS_FIT_CHECK_MS: '86400000',
+        // Tuning knobs pass through from the environment (e.g. RECOMMEND_NEIGHBOURS=80, or CORPUS_FIT_MIN_DOCUMENTS=0 for no fit).
+        ...Object.fromEntries(Object.entries(process.env).filter(([key]) => /^(RECOMMEND_|PROFILE_|INTERACTION_WEIGHTS|COLLABORATIVE_|CORPUS_)/.test(key))),
       }),
     );
     progress.end(`ready, data in ${dataDir}`);
@@ -313,6 +315,16 @@ async function runService(
       ratingBatches.map((b) => () => app!.services.interactions.record(b)),
       ratingBatches.map((b) => b.length),
     );
+
+    // What the service's refit policy does with a corpus this size (README "Languages: the corpus fit").
+    const corpusFit = app.services.corpusFit;
+    if (corpusFit) {
+      progress.start('corpus fit (refit policy)');
+      const decision = await corpusFit.check();
+      await corpusFit.idle();
+      const { fitId, toReembed } = corpusFit.status();
+      progress.end(fitId ? `fit ${fitId}, ${toReembed} records re-embedded` : `no fit: ${decision.reason}`);
+    }
 
     progress.start(`reclustering (${kRange ? `k ${kRange.min}..${kRange.max}` : `k = ${segmentsK}`}, seed ${seed}; profiles are rebuilt first)`);
     const reclusterStarted = Date.now();

@@ -52,7 +52,7 @@ function hash32(text: string, seed: number): number {
 }
 
 /** Adds `weight` times the ±1 direction of `feature` into `out` (xorshift32 stream seeded by the hash). */
-function addDirection(out: Float64Array, feature: string, seed: number, weight: number): void {
+export function addDirection(out: Float64Array, feature: string, seed: number, weight: number): void {
   let state = hash32(feature, seed) || 0x9e3779b9;
   for (let k = 0; k < out.length; k += 32) {
     state ^= state << 13;

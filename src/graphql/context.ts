@@ -1,5 +1,6 @@
 import type { InputLimits } from '../app/validation.js';
 import type { Principal } from '../auth/roles.js';
+import type { CorpusFitService } from '../corpus/corpus-fit-service.js';
 import type { ErasureService } from '../erasure/erasure-service.js';
 import type { InteractionService } from '../interactions/interaction-service.js';
 import type { ItemService } from '../items/item-service.js';
@@ -32,6 +33,8 @@ export interface Services {
   webhooks: WebhookOutbox;
   recommendations: RecommendationService;
   erasure: ErasureService;
+  /** The default model's corpus fit; null when EMBEDDING_MODEL is another model. */
+  corpusFit: CorpusFitService | null;
   limits: InputLimits;
 }
 

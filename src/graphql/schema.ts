@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { isInputObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { RunPubSub } from './events.js';
+import { CorpusFitResolver } from './resolvers/corpus-fit-resolver.js';
 import { ErasureResolver } from './resolvers/erasure-resolver.js';
 import { InteractionResolver } from './resolvers/interaction-resolver.js';
 import { ItemResolver } from './resolvers/item-resolver.js';
@@ -26,6 +27,7 @@ export const resolvers = [
   SegmentIdentityResolver,
   RunChangesResolver,
   MembershipChangeResolver,
+  CorpusFitResolver,
 ] as const;
 
 /** Input types of which exactly one field must be given; graphql-js 16 enforces @oneOf, type-graphql cannot declare it. */

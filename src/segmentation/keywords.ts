@@ -7,8 +7,9 @@ export interface Keyword {
 
 /**
  * Class-based TF-IDF (as in BERTopic): all texts of a cluster form one document;
- * a term weighs tf(t, c) / |c| * log(1 + A / f(t)), where |c| is the cluster's term count,
- * A the mean term count per cluster and f(t) the term's count over all clusters.
+ * a term weighs tf(t, c) / |c| * log(1 + A / f(t)) * tf(t, c) / f(t), where |c| is the cluster's term count,
+ * A the mean term count per cluster and f(t) the term's count over all clusters; the last factor, the
+ * share of the term's texts that are in the cluster, keeps words spread over several clusters out of labels.
  * High weights mark terms frequent in the cluster and rare elsewhere.
  *
  * @param texts one text per row
@@ -38,7 +39,10 @@ export function classTfIdf(texts: readonly string[], assignments: Int32Array, k:
     for (const [term, count] of counts) {
       // Terms seen once in a cluster are noise, unless the cluster is tiny.
       if (count < 2 && counts.size > 20) continue;
-      scored.push({ term, weight: (count / total) * Math.log(1 + meanTotal / overall.get(term)!) });
+      const occurrences = overall.get(term)!;
+      // × the share of the term's texts that are in this cluster: a word every cluster of one language
+      // uses ("希望", "时间" in everyday Chinese) is rare overall in a mixed corpus, yet names none of them.
+      scored.push({ term, weight: (count / total) * Math.log(1 + meanTotal / occurrences) * (count / occurrences) });
     }
     scored.sort((a, b) => b.weight - a.weight || a.term.localeCompare(b.term));
     return scored.slice(0, topN);

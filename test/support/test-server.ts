@@ -48,6 +48,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir 
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // Suites fire requests faster than any real client; the rate limit has its own tests.
     RATE_LIMIT_PER_MINUTE: '0',
+    // A fit re-embeds every record in the background: suites that want one ask for it (corpus-fit tests).
+    CORPUS_FIT_MIN_DOCUMENTS: '0',
     ...(await backendEnv(dataDir)),
     ...env,
   });
