@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { isInputObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { RunPubSub } from './events.js';
+import { AudienceQueryResolver, ItemAudienceResolver } from './resolvers/audience-resolver.js';
 import { ErasureResolver } from './resolvers/erasure-resolver.js';
 import { InteractionResolver } from './resolvers/interaction-resolver.js';
 import { ItemResolver } from './resolvers/item-resolver.js';
@@ -21,6 +22,8 @@ export const resolvers = [
   RunResolver,
   RecommendationQueryResolver,
   UserRecommendationResolver,
+  AudienceQueryResolver,
+  ItemAudienceResolver,
   ErasureResolver,
   NodeResolver,
   SegmentIdentityResolver,
