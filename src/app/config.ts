@@ -97,7 +97,7 @@ export const configSchema = z.object({
   // Audiences (src/audience/): weights tuned on a MovieLens validation split (README "Audiences").
   AUDIENCE_WEIGHTS: z
     .string()
-    .default('COLLABORATIVE=1,SIMILARITY=0.1,SEGMENT=0.1,ACTIVITY=0.1')
+    .default('COLLABORATIVE=1,SIMILARITY=0.2,SEGMENT=0.1,ACTIVITY=0')
     .transform(weightList(['COLLABORATIVE', 'SIMILARITY', 'SEGMENT', 'ACTIVITY'], 'EVIDENCE', { allowNegative: false })),
   AUDIENCE_MAX_FIRST: positiveInt(1, 100_000).default(1000),
   AUDIENCE_SEGMENT_PRIOR: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000_000).default(20),

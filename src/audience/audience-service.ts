@@ -44,8 +44,20 @@ export const MAX_AUDIENCE_ITEMS = 100;
 export const MAX_AUDIENCE_TAGS = 100;
 /** Items carrying the tags that are read (their vectors and collaborative columns), most recent store order. */
 const MAX_TAG_ITEMS = 1000;
-/** A brief's nearest items, whose audiences count as evidence for the brief. */
+/** A brief's nearest items (at most this many), whose audiences count as evidence for the brief. */
 const TEXT_SEED_ITEMS = 10;
+/**
+ * Of those, the ones close enough to stand for the brief: cosine ≥ 0.3 and ≥ 60 % of the
+ * nearest's. In a small catalogue the 10 nearest reach unrelated items (0.2 next to 0.6 for the
+ * related ones with the default model); their audiences would dilute the brief's.
+ */
+const BRIEF_ITEM_MIN_SIMILARITY = 0.3;
+const BRIEF_ITEM_MIN_SHARE_OF_BEST = 0.6;
+
+function nearEnough<T extends { score: number }>(hits: T[]): T[] {
+  const best = hits[0]?.score ?? 0;
+  return hits.filter((h) => h.score >= BRIEF_ITEM_MIN_SIMILARITY && h.score >= BRIEF_ITEM_MIN_SHARE_OF_BEST * best);
+}
 
 /** The interaction log's histories as typed arrays, rebuilt when the engagement index changes. */
 interface HistorySnapshot {
@@ -96,7 +108,7 @@ export class AudienceService {
     if (missing.length > 0) throw notFound(`itemIds: no item with id ${missing.map((id) => `"${id}"`).join(', ')}`, { ids: missing });
     const tagged = tags.length > 0 ? await this.taggedItems(tags) : [];
     const briefVector = text === null ? null : await this.embedBrief(text);
-    const briefItems = briefVector ? await this.store.search(ITEMS, briefVector, { limit: TEXT_SEED_ITEMS }) : [];
+    const briefItems = briefVector ? nearEnough(await this.store.search(ITEMS, briefVector, { limit: TEXT_SEED_ITEMS })) : [];
     const seeds = new Set([...given, ...tagged, ...briefItems].map((r) => r.id));
     const itemVectors = [...given, ...tagged].flatMap((r) => (r.vector ? [r.vector] : []));
     const queryVector = meanDirection([briefVector, meanDirection(itemVectors)].filter((v): v is Float32Array => v !== null));
