@@ -176,7 +176,8 @@ export class AudienceService {
     const records = await this.store.get(USERS, fused.map((f) => ids[f.index]!));
     const users = new Map(records.map((r) => [r.id, userFromRecord(r)]));
     const titles = await this.titles([...new Set(fused.flatMap((f) => (f.main === 'COLLABORATIVE' ? [because.get(f.index)!.itemId] : [])))]);
-    const target = describeTarget(itemIds, given, tags, text);
+    const target = describeTarget(itemIds, given, tags, text, 'items near the brief');
+    const similarTo = describeTarget(itemIds, given, tags, text, 'the brief');
     const out: AudienceMember[] = [];
     for (const f of fused) {
       const user = users.get(ids[f.index]!);
@@ -184,6 +185,7 @@ export class AudienceService {
       if (!user || (text !== null && !user.represented)) continue;
       const reason = reasonFor(f.main, {
         target,
+        similarTo,
         engagement: index.user(user.id),
         because: because.get(f.index),
         titles,
@@ -319,15 +321,15 @@ function meanDirection(vectors: readonly Float32Array[]): Float32Array | null {
   return out;
 }
 
-/** How the query reads in a reason: "Trail boots", "the 3 items", "items tagged hiking", "the brief". */
-function describeTarget(itemIds: string[], given: StoredRecord[], tags: string[], text: string | null): string {
+/** How the query reads in a reason: "'Trail boots'", "these 3 items", "items tagged hiking", and for a brief `brief`. */
+function describeTarget(itemIds: string[], given: StoredRecord[], tags: string[], text: string | null, brief: string): string {
   const parts: string[] = [];
   if (itemIds.length === 1) {
     const title = given[0]?.payload.title;
     parts.push(typeof title === 'string' ? `'${title}'` : `item ${itemIds[0]}`);
   } else if (itemIds.length > 1) parts.push(`these ${itemIds.length} items`);
   if (tags.length > 0) parts.push(`items tagged ${tags.join(' or ')}`);
-  if (text !== null) parts.push('the brief');
+  if (text !== null) parts.push(brief);
   return parts.join(' and ');
 }
 
@@ -352,6 +354,7 @@ function reasonFor(
   main: Evidence,
   facts: {
     target: string;
+    similarTo: string;
     engagement: UserEngagement;
     because: { itemId: string; contribution: number; total: number } | undefined;
     titles: Map<string, string>;
@@ -369,7 +372,7 @@ function reasonFor(
       );
     }
     case 'SIMILARITY':
-      return `their profile is close to ${facts.target} (cosine similarity ${facts.similarity.toFixed(2)})`;
+      return `their profile is close to ${facts.similarTo} (cosine similarity ${facts.similarity.toFixed(2)})`;
     case 'SEGMENT': {
       const s = facts.segment!;
       return (

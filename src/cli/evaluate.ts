@@ -555,8 +555,9 @@ async function main(): Promise<void> {
   const audienceIntervals: Array<{ comparison: string } & DifferenceInterval> = [];
   if (audienceRun && audienceSet) {
     audienceRows.push(await evaluateAudience('most active users (baseline)', activityRanker(audienceSet), audienceSet), ...audienceRun.rows);
-    const [activity, blend, segment] = [audienceRows[0]!, audienceRows[1], audienceRows.find((r) => r.name.startsWith('segment lift'))];
-    for (const other of [activity, segment]) {
+    const [activity, blend] = [audienceRows[0]!, audienceRows[1]];
+    const single = (prefix: string) => audienceRows.find((r) => r.name.startsWith(prefix));
+    for (const other of [activity, single('segment lift'), single('collaborative only')]) {
       if (blend && other) audienceIntervals.push({ comparison: `${blend.name} − ${other.name}`, ...pairedBootstrap(blend.perItemRecall, other.perItemRecall, { seed }) });
     }
   }
