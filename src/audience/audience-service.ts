@@ -64,7 +64,6 @@ interface HistorySnapshot {
   version: number;
   userIds: string[];
   itemIds: string[];
-  itemIndex: Map<string, number>;
   histories: Histories;
 }
 
@@ -92,10 +91,6 @@ export class AudienceService {
   /** Replaces the weights at run time: the offline evaluation tunes them on its validation split. */
   tuneWeights(weights: AudienceWeights): void {
     this.options = { ...this.options, weights };
-  }
-
-  get maxFirst(): number {
-    return this.options.maxFirst;
   }
 
   async audience(query: AudienceQuery): Promise<AudienceMember[]> {
@@ -286,7 +281,7 @@ export class AudienceService {
       }
       offsets.push(items.length);
     }
-    this.snapshot = { version: index.version, userIds, itemIds, itemIndex, histories: { offsets: Int32Array.from(offsets), items: Int32Array.from(items) } };
+    this.snapshot = { version: index.version, userIds, itemIds, histories: { offsets: Int32Array.from(offsets), items: Int32Array.from(items) } };
     return this.snapshot;
   }
 }
