@@ -102,6 +102,13 @@ export const configSchema = z.object({
     .string()
     .default('COLLABORATIVE=1,SIMILAR_USERS=0,SEGMENT_POPULAR=0.02,CONTENT=0.1,POPULAR=0')
     .transform(weightList(['COLLABORATIVE', 'SIMILAR_USERS', 'SEGMENT_POPULAR', 'CONTENT', 'POPULAR'], 'STRATEGY', { allowNegative: false })),
+  // Audiences (src/audience/): weights tuned on a MovieLens validation split (README "Audiences").
+  AUDIENCE_WEIGHTS: z
+    .string()
+    .default('COLLABORATIVE=1,SIMILARITY=0.2,SEGMENT=0.1,ACTIVITY=0')
+    .transform(weightList(['COLLABORATIVE', 'SIMILARITY', 'SEGMENT', 'ACTIVITY'], 'EVIDENCE', { allowNegative: false })),
+  AUDIENCE_MAX_FIRST: positiveInt(1, 100_000).default(1000),
+  AUDIENCE_SEGMENT_PRIOR: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000_000).default(20),
   // Recommendations: sparse users, CONTENT's blend and the collaborative model (src/recommendation/collaborative-model.ts).
   RECOMMEND_SPARSE_USER_POPULAR_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(3),
   RECOMMEND_SPARSE_HISTORY: positiveInt(1, 100_000).default(3),

@@ -21,6 +21,7 @@ import { InteractionRepository } from '../interactions/interaction-repository.js
 import { InteractionService } from '../interactions/interaction-service.js';
 import { ItemService } from '../items/item-service.js';
 import { isTerminal } from '../segmentation/run.js';
+import { AudienceService } from '../audience/audience-service.js';
 import { RecommendationService } from '../recommendation/recommendation-service.js';
 import { MembershipRepository } from '../segmentation/membership-repository.js';
 import { MembershipService } from '../segmentation/membership-service.js';
@@ -355,6 +356,11 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const switchEmbedder = switchByMigration(spaceMigration);
     corpusFit = createCorpusFit(loaded, { config, store: openStore, serving: model, files: fitFiles, switchEmbedder, logger: logger.child({ component: 'corpus-fit' }) });
     const segmentIdentity = new SegmentIdentityService(segmentKeys, segmentRepository, () => segmenter.activeRunId());
+    const audience = new AudienceService(requestStore, model, recommendations, memberships, segmentRepository, () => segmenter.activeRunId(), limits, {
+      weights: config.AUDIENCE_WEIGHTS,
+      maxFirst: config.AUDIENCE_MAX_FIRST,
+      segmentPrior: config.AUDIENCE_SEGMENT_PRIOR,
+    });
     const ready: Services = {
       users,
       items,
@@ -367,6 +373,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       webhooks: webhookOutbox,
       fairness: new FairnessView(config.SENSITIVE_ATTRIBUTES),
       recommendations,
+      audience,
       erasure,
       corpusFit,
       limits,
@@ -400,6 +407,7 @@ function serverLimits(config: Config): ServerLimits {
       maxTokens: config.MAX_QUERY_TOKENS,
       maxDirectives: config.MAX_QUERY_DIRECTIVES,
       maxListSize: config.MAX_RESULT_LIMIT,
+      fieldListSizes: { 'Query.audience': config.AUDIENCE_MAX_FIRST, 'Item.audience': config.AUDIENCE_MAX_FIRST },
       introspection: config.INTROSPECTION,
     },
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,

@@ -1,4 +1,5 @@
 import type { InputLimits } from '../app/validation.js';
+import type { AudienceService } from '../audience/audience-service.js';
 import type { Principal } from '../auth/roles.js';
 import type { CorpusFitService } from '../corpus/corpus-fit-service.js';
 import type { ErasureService } from '../erasure/erasure-service.js';
@@ -32,6 +33,8 @@ export interface Services {
   /** Webhook deliveries of membership events (status). */
   webhooks: WebhookOutbox;
   recommendations: RecommendationService;
+  /** Who is likely to engage with items; segments by lift for an item. */
+  audience: AudienceService;
   erasure: ErasureService;
   /** The default model's corpus fit; null when EMBEDDING_MODEL is another model. */
   corpusFit: CorpusFitService | null;

@@ -3,6 +3,7 @@ import { isInputObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { RunPubSub } from './events.js';
 import { CorpusFitResolver } from './resolvers/corpus-fit-resolver.js';
+import { AudienceQueryResolver, ItemAudienceResolver } from './resolvers/audience-resolver.js';
 import { ErasureResolver } from './resolvers/erasure-resolver.js';
 import { InteractionResolver } from './resolvers/interaction-resolver.js';
 import { ItemResolver } from './resolvers/item-resolver.js';
@@ -22,6 +23,8 @@ export const resolvers = [
   RunResolver,
   RecommendationQueryResolver,
   UserRecommendationResolver,
+  AudienceQueryResolver,
+  ItemAudienceResolver,
   ErasureResolver,
   NodeResolver,
   SegmentIdentityResolver,

@@ -155,6 +155,26 @@ export class CollaborativeModel {
     return out.sort((a, b) => b.score - a.score || (a.itemId < b.itemId ? -1 : 1));
   }
 
+  /**
+   * Per history item i, what having engaged with it adds to the targets' scores (Σ over targets
+   * of the weight i → target; EASE's columns, or the RP3beta graph by column): the model read the
+   * other way round, for audiences (who is likely to engage with these items). Unknown targets add nothing.
+   */
+  weightsInto(targets: ReadonlySet<string>): Map<string, number> {
+    if (!this.parts.ease) return this.graph!.weightsInto(targets);
+    const m = this.parts.itemIds.length;
+    const columns = [...targets].map((id) => this.itemIndex.get(id)).filter((j): j is number => j !== undefined);
+    const out = new Map<string, number>();
+    if (columns.length === 0) return out;
+    const weights = this.parts.ease;
+    for (let i = 0; i < m; i++) {
+      let sum = 0;
+      for (const j of columns) sum += weights[i * m + j]!;
+      if (sum !== 0) out.set(this.parts.itemIds[i]!, sum);
+    }
+    return out;
+  }
+
   /** Whether the item had interactions when the model was built (cold items are not in it). */
   knows(itemId: string): boolean {
     return this.itemIndex.has(itemId);

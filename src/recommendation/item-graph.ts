@@ -133,6 +133,26 @@ export class ItemGraph {
   }
 
   /**
+   * Per item i, Σ over the targets j of the weight i → j (what having engaged with i adds to the
+   * targets' scores): the graph read by column, for audiences. One pass over every row.
+   */
+  weightsInto(targets: ReadonlySet<string>): Map<string, number> {
+    const wanted = new Set<number>();
+    for (const id of targets) {
+      const j = this.itemIndex.get(id);
+      if (j !== undefined) wanted.add(j);
+    }
+    const out = new Map<string, number>();
+    if (wanted.size === 0) return out;
+    this.rows.forEach((row, i) => {
+      let sum = 0;
+      for (let t = 0; t < row.ids.length; t++) if (wanted.has(row.ids[t]!)) sum += row.weights[t]!;
+      if (sum !== 0) out.set(this.itemIds[i]!, sum);
+    });
+    return out;
+  }
+
+  /**
    * A user's scores: Σ over their items of engagement × neighbour weight. `because` is, per
    * scored item, the history item that contributed most (for reasons).
    */

@@ -149,6 +149,16 @@ export class RecommendationService {
     return model ? { method: model.method, items: model.itemCount } : null;
   }
 
+  /** The live engagement index, read by audiences (never written outside this service). */
+  engagementIndex(): EngagementIndex {
+    return this.index;
+  }
+
+  /** The collaborative model serving now (null: none yet, or dropped by an erasure until its rebuild). */
+  currentModel(): CollaborativeModel | null {
+    return this.collaborative.current();
+  }
+
   close(): void {
     this.collaborative.close();
   }

@@ -31,6 +31,8 @@ export interface QueryLimits {
    * this much, since the field is refused (BAD_USER_INPUT) before it does any work.
    */
   maxListSize: number;
+  /** Fields whose `first`/`limit` may exceed maxListSize ("Type.field" → their own largest size, e.g. audiences up to AUDIENCE_MAX_FIRST). */
+  fieldListSizes?: Readonly<Record<string, number>>;
   /** When false, `__schema`/`__type` are refused and "Did you mean" suggestions are removed. */
   introspection: boolean;
 }
@@ -48,10 +50,11 @@ export function queryLimitError(code: QueryLimitCode, message: string, details: 
  * for (`first` or `limit`): `members(first: 100) { edges { node { … } } }` costs 100 times its
  * node. Lists without such an argument (segments, keywords, children) count once.
  */
-export function listArgumentEstimator(maxListSize: number): ComplexityEstimator {
-  return ({ args, childComplexity }) => {
+export function listArgumentEstimator(maxListSize: number, fieldListSizes: Readonly<Record<string, number>> = {}): ComplexityEstimator {
+  return ({ args, childComplexity, type, field }) => {
     const size = [args.first, args.limit].find((value): value is number => typeof value === 'number' && Number.isFinite(value));
-    return 1 + childComplexity * Math.min(maxListSize, Math.max(1, size ?? 1));
+    const largest = fieldListSizes[`${type.name}.${field.name}`] ?? maxListSize;
+    return 1 + childComplexity * Math.min(largest, Math.max(1, size ?? 1));
   };
 }
 
@@ -149,7 +152,7 @@ export function checkQueryLimits(schema: GraphQLSchema, request: OperationReques
       query: document,
       variables: request.variables ?? {},
       operationName: request.operationName ?? undefined,
-      estimators: [listArgumentEstimator(limits.maxListSize)],
+      estimators: [listArgumentEstimator(limits.maxListSize, limits.fieldListSizes)],
     });
   } catch {
     // Bad variables or an unknown operation: normal validation and coercion refuse it before anything runs.
