@@ -250,6 +250,8 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
       log(`recall@10 n=${size}   ${fmt(hits / total, 3)} of similarUsers against exact search (${similarAnswers.size} queries)`);
     }
   } finally {
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    // BENCH_KEEP_DATA=1 leaves the data directory for inspection.
+    if (process.env.BENCH_KEEP_DATA === '1') log(`data directory kept: ${dataDir}`);
+    else fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

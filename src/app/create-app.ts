@@ -299,7 +299,9 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     }, userLocks);
     const profileRefresher = new ProfileRefresher(interactionRepository, profiles, logger.child({ component: 'profiles' }), {
       delayMs: config.PROFILE_REFRESH_DELAY_MS,
-      batchSize: 500,
+      // Each batch is one merge-insert into the users table, whose cost is mostly fixed (it scans the rows
+      // written since the last compaction), so larger batches rebuild a backlog faster.
+      batchSize: 2000,
     });
     refresher = profileRefresher;
     const users = new UserService(requestStore, model, profiles, limits);
