@@ -224,6 +224,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const itemLocks: KeyedLock = new GatedKeyedLock(writeGate);
     let segmenterRef: SegmentationService | null = null;
     let activeSegmentsRef: ActiveSegments | null = null;
+    let runWaitingForMigration = false;
     const spaceMigration = spaceMigrationForApp({
       config,
       store: openStore,
@@ -233,6 +234,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       memberships: membershipRepository,
       segmentation: () => segmenterRef,
       activeSegments: () => activeSegmentsRef,
+      runWaitsForMigration: () => runWaitingForMigration,
       logger: logger.child({ component: 'embedding-migration' }),
     });
     migration = spaceMigration;
@@ -283,7 +285,17 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         describeSampleSize: DESCRIBE_SAMPLE_SIZE,
         silhouetteSampleSize: 2000,
         progressIntervalMs: 200,
-        beforeScroll: () => refresher?.flush() ?? Promise.resolve(),
+        // A run started while an embedding migration (a model change, a corpus refit) is copying waits for its
+        // switch and then reads the new space, instead of reading the old one and being cancelled at the switch.
+        beforeScroll: async () => {
+          runWaitingForMigration = true;
+          try {
+            await spaceMigration.settled();
+          } finally {
+            runWaitingForMigration = false;
+          }
+          await refresher?.flush();
+        },
       },
       logger.child({ component: 'segmentation' }),
       { keys: segmentKeys, events: membershipEvents },

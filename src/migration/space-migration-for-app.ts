@@ -22,6 +22,8 @@ export function spaceMigrationForApp(deps: {
   memberships: MembershipRepository;
   /** Set once they exist (after the migration is created, before one can start). */
   segmentation: () => SegmentationService | null;
+  /** Whether the run under way is waiting for this migration before it reads any vector (it is then not cancelled). */
+  runWaitsForMigration?: () => boolean;
   activeSegments: () => ActiveSegments | null;
   logger: Logger;
 }): EmbeddingSpaceMigration {
@@ -46,6 +48,8 @@ export function spaceMigrationForApp(deps: {
     // A run clustering old-space vectors would write its centroids into the new space: it is cancelled.
     beforeSwitch: async () => {
       const segmentation = deps.segmentation();
+      // A run that has read nothing yet waits for the switch and then reads the new space.
+      if (deps.runWaitsForMigration?.()) return;
       for (const run of segmentation?.listRuns(20) ?? []) {
         if (isTerminal(run.status)) continue;
         try {
