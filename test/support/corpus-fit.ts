@@ -28,7 +28,6 @@ export async function fitStatus(server: TestServer): Promise<FitView> {
 export async function waitForFit(server: TestServer, done: (fit: FitView) => boolean): Promise<FitView> {
   for (;;) {
     const fit = await fitStatus(server);
-    if (process.env.DEBUG_FIT) console.log(JSON.stringify(fit));
     if (done(fit)) return fit;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
