@@ -152,6 +152,8 @@ export class LanceDbStore implements VectorStore {
   readonly #tables = new Map<string, Promise<OpenTable | undefined>>();
   /** Serialises writes (and table creation) per collection. */
   readonly #writes = new KeyedLock();
+  /** Tables of a replaced space waiting to be dropped (see #retire). */
+  readonly #retiring = new Map<string, NodeJS.Timeout>();
   /** Serialises maintenance passes per collection. */
   readonly #maintenance = new KeyedLock();
   readonly #options: LanceDbStoreOptions;
@@ -657,9 +659,24 @@ export class LanceDbStore implements VectorStore {
         await writeMetaFile(path.join(this.#dir, spaceMetaFile(previous)), kept);
       }
     } else {
-      for (const c of collections) await this.#dropTable(spaceCollection(c, previous));
+      for (const c of collections) this.#retire(spaceCollection(c, previous));
     }
     return previous;
+  }
+
+  /**
+   * Drops a table of the space a switch replaced once reads that began before the switch have had
+   * LANCEDB_PRUNE_OLDER_THAN_MS to finish (the same grace old versions get): closing it at once made
+   * a query in flight fail. Pending drops are done at close; a crash in between leaves the tables
+   * on disk, unused.
+   */
+  #retire(name: string): void {
+    const timer = setTimeout(() => {
+      this.#retiring.delete(name);
+      this.#dropTable(name).catch((error: unknown) => this.#onWarning(`Dropping the replaced table ${name} failed`, error));
+    }, this.#policy.pruneOlderThanMs);
+    timer.unref();
+    this.#retiring.set(name, timer);
   }
 
   async dropSpace(space: string, collections: readonly string[]): Promise<void> {
@@ -691,6 +708,11 @@ export class LanceDbStore implements VectorStore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    for (const [name, timer] of this.#retiring) {
+      clearTimeout(timer);
+      await this.#dropTable(name).catch((error: unknown) => this.#onWarning(`Dropping the replaced table ${name} failed`, error));
+    }
+    this.#retiring.clear();
     this.#closed = true;
     for (const opening of this.#tables.values()) {
       const t = await opening.catch(() => undefined);

@@ -26,6 +26,33 @@ afterEach(async () => {
 });
 
 describe('LanceDbStore specifics', () => {
+  it('a read that began before a space switch finishes; the replaced table is dropped after the grace period or at close', async () => {
+    await store.close();
+    store = await LanceDbStore.open({ dir, maintenance: { pruneOlderThanMs: 300 }, onWarning: (m, e) => warnings.push([m, e]) });
+    await store.upsert('users', Array.from({ length: 3000 }, (_, i) => rec(`u${i}`)));
+    await store.writeMeta({ modelId: 'old', dimension: 3, createdAt: new Date(0).toISOString() });
+    const view = await store.openSpace('v1');
+    await view.writeMeta({ modelId: 'new', dimension: 3, createdAt: new Date(0).toISOString(), building: true });
+    await view.ensureCollection(spec);
+    await view.upsert('users', [rec('only-new')]);
+    await view.writeMeta({ modelId: 'new', dimension: 3, createdAt: new Date(0).toISOString() });
+    await view.close();
+
+    // A stream over the old table is under way when the switch comes.
+    const reading = store.stream('users', {})[Symbol.asyncIterator]();
+    const first = await reading.next();
+    expect(first.done).toBe(false);
+    await store.activateSpace('v1', ['users'], { keepPrevious: false });
+    let rows = (first.value as unknown[]).length;
+    for (let next = await reading.next(); !next.done; next = await reading.next()) rows += next.value.length;
+    expect(rows).toBe(3000);
+    // New reads see the new space at once; the old table goes once the grace period is over.
+    expect((await store.get('users', ['only-new', 'u1'])).map((r) => r.id)).toEqual(['only-new']);
+    expect(await lancedb.connect(dir).then((db) => db.tableNames())).toContain('users');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await lancedb.connect(dir).then((db) => db.tableNames())).not.toContain('users');
+  });
+
   it('scrolls in UTF-8 byte order of ids', async () => {
     const ids = ['b', 'a', 'Z', 'é', '\uFFFF', '😀', 'a b', 'a\u0000', '10', '9'];
     await store.upsert('users', ids.map((id) => rec(id)));
