@@ -23,7 +23,8 @@ async function storedTexts(service: ChildService, ids: string[]): Promise<Map<st
     const chunk = ids.slice(start, start + 25);
     const query = `{ ${chunk.map((id, i) => `u${i}: user(id: ${JSON.stringify(id)}) { id text }`).join(' ')} }`;
     const res = await service.gql<Record<string, { id: string; text: string | null } | null>>(query);
-    expect(res.errors).toBeUndefined();
+    // On failure, what the service logged at error level says why.
+    expect(res.errors, JSON.stringify(service.logs.filter((line) => line.level >= 50).slice(-3))).toBeUndefined();
     for (const user of Object.values(res.data!)) if (user) found.set(user.id, user.text);
   }
   return found;
