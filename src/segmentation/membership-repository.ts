@@ -168,14 +168,21 @@ export class MembershipRepository {
     return new Map(rows.map((r) => [r.segment_index, r.n]));
   }
 
-  /** Members nearest to the top-level centroid, nearest first. */
+  /**
+   * Members nearest to the top-level centroid, nearest first: the segment's rows through
+   * memberships_segment (named, since without statistics SQLite would walk the whole run by its
+   * primary key), the nearest kept by a top-N sort. No index on distance: see the migration that dropped it.
+   */
   nearest(scope: SegmentScope, limit: number): Array<{ userId: string; distance: number }> {
     const rows =
       scope.child === null
-        ? prepareCached(this.db, 'SELECT user_id, distance FROM memberships WHERE run_id = ? AND segment_index = ? ORDER BY distance, user_id LIMIT ?')
+        ? prepareCached(
+            this.db,
+            'SELECT user_id, distance FROM memberships INDEXED BY memberships_segment WHERE run_id = ? AND segment_index = ? ORDER BY distance, user_id LIMIT ?',
+          )
             .all(scope.runId, scope.segment, limit)
         : prepareCached(this.db, 
-              'SELECT user_id, distance FROM memberships WHERE run_id = ? AND segment_index = ? AND child_index = ? ORDER BY distance, user_id LIMIT ?',
+              'SELECT user_id, distance FROM memberships INDEXED BY memberships_segment WHERE run_id = ? AND segment_index = ? AND child_index = ? ORDER BY distance, user_id LIMIT ?',
             )
             .all(scope.runId, scope.segment, scope.child, limit);
     return (rows as Array<{ user_id: string; distance: number }>).map((r) => ({ userId: r.user_id, distance: r.distance }));
