@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Request, RequestHandler, Response } from 'express';
 import { findPackageRoot } from '../graphiql/serve-graphiql.js';
-import { sendBundleAsset } from '../server/bundle-assets.js';
+import { sendAssetsNotBuilt, sendBundleAsset } from '../server/bundle-assets.js';
 
 export const EXPLORER_PATH = '/explorer';
 
@@ -39,17 +39,6 @@ export const EXPLORER_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function notBuilt(res: Response, assetsDir: string): void {
-  res
-    .status(503)
-    .type('text/plain; charset=utf-8')
-    .set('Cache-Control', 'no-store')
-    .send(
-      `The segment explorer is not available: its assets were not built (looked for ${path.join(assetsDir, 'index.html')}).\n` +
-        'Build them with `node scripts/build-graphiql.mjs` (part of `npm run build`).\n',
-    );
-}
-
 /** Mount with `app.use(EXPLORER_PATH, explorerMiddleware())`. */
 export function explorerMiddleware(options: { assetsDir?: string } = {}): RequestHandler {
   const assetsDir = path.resolve(options.assetsDir ?? defaultExplorerAssetsDir());
@@ -62,7 +51,7 @@ export function explorerMiddleware(options: { assetsDir?: string } = {}): Reques
       // Read on every request (it is < 1 kB): a rebuild changes the hashed asset names.
       html = await readFile(indexFile, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return notBuilt(res, assetsDir);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return sendAssetsNotBuilt(res, 'The segment explorer', assetsDir);
       throw error;
     }
     res
@@ -89,7 +78,7 @@ export function explorerMiddleware(options: { assetsDir?: string } = {}): Reques
       return;
     }
     if (req.path.startsWith('/assets/')) {
-      if (!existsSync(indexFile)) return notBuilt(res, assetsDir);
+      if (!existsSync(indexFile)) return sendAssetsNotBuilt(res, 'The segment explorer', assetsDir);
       sendBundleAsset(req.path.slice('/assets/'.length), req, res, next, { assetsRoot, staleMessage: 'no such explorer asset (reload the page)\n' });
       return;
     }

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { ASSET_FILE_NAME, sendBundleAsset } from '../server/bundle-assets.js';
+import { ASSET_FILE_NAME, sendAssetsNotBuilt, sendBundleAsset } from '../server/bundle-assets.js';
 
 /** Where the assets live below the endpoint: `/graphql` → `/graphql/graphiql/assets/<file>`. */
 export const GRAPHIQL_ASSETS_SEGMENT = '/graphiql/assets/';
@@ -76,17 +76,8 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'self'",
 ].join('; ');
 
-function notBuilt(res: Response, assetsDir: string): void {
-  res
-    .status(503)
-    .type('text/plain; charset=utf-8')
-    .set('Cache-Control', 'no-store')
-    .send(
-      `GraphiQL is not available: its assets were not built (looked for ${path.join(assetsDir, 'index.html')}).\n` +
-        'Build them with `node scripts/build-graphiql.mjs` (part of `npm run build`).\n' +
-        'GraphQL requests to this URL work regardless: POST JSON, or GET with an Accept header other than text/html.\n',
-    );
-}
+/** What a GraphiQL URL still does without the page. */
+const NOT_BUILT_NOTE = 'GraphQL requests to this URL work regardless: POST JSON, or GET with an Accept header other than text/html.';
 
 /**
  * Serves GraphiQL for `GET <path>` from browsers (Accept prefers text/html) and its assets under
@@ -107,7 +98,7 @@ export function graphiqlMiddleware(options: GraphiqlMiddlewareOptions): RequestH
       // asset names, and a cached copy would point at deleted files.
       html = await readFile(indexFile, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return notBuilt(res, assetsDir);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return sendAssetsNotBuilt(res, 'GraphiQL', assetsDir, NOT_BUILT_NOTE);
       throw error;
     }
     // The bundle is built with relative URLs (`./assets/x.js`). Resolve them relative to the URL
@@ -132,7 +123,7 @@ export function graphiqlMiddleware(options: GraphiqlMiddlewareOptions): RequestH
   }
 
   function serveAsset(fileName: string, req: Request, res: Response, next: NextFunction): void {
-    if (ASSET_FILE_NAME.test(fileName) && !existsSync(indexFile)) return notBuilt(res, assetsDir);
+    if (ASSET_FILE_NAME.test(fileName) && !existsSync(indexFile)) return sendAssetsNotBuilt(res, 'GraphiQL', assetsDir, NOT_BUILT_NOTE);
     // Typically a page from an older build asking for assets that were replaced since.
     sendBundleAsset(fileName, req, res, next, { assetsRoot, staleMessage: 'no such GraphiQL asset (reload the page)\n' });
   }

@@ -45,3 +45,19 @@ export function sendBundleAsset(fileName: string, req: Request, res: Response, n
     next(error);
   });
 }
+
+/**
+ * 503 with an explanation when a bundled page's assets were not built (`what` names the page;
+ * `note`, if given, is a last line of what still works without it).
+ */
+export function sendAssetsNotBuilt(res: Response, what: string, assetsDir: string, note?: string): void {
+  res
+    .status(503)
+    .type('text/plain; charset=utf-8')
+    .set('Cache-Control', 'no-store')
+    .send(
+      `${what} is not available: its assets were not built (looked for ${path.join(assetsDir, 'index.html')}).\n` +
+        'Build them with `node scripts/build-graphiql.mjs` (part of `npm run build`).\n' +
+        (note === undefined ? '' : `${note}\n`),
+    );
+}
