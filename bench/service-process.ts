@@ -36,12 +36,22 @@ async function freePort(): Promise<number> {
 const statusField = (pid: number, field: string) =>
   Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
+/** The bench's environment variables that configure the service's store, search and allocator. */
+function forwardedEnv(): Record<string, string> {
+  const prefixes = ['LANCEDB_', 'MALLOC_', 'GLIBC_TUNABLES', 'RECOMMEND_', 'UV_THREADPOOL_SIZE', 'NODE_OPTIONS'];
+  return Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && prefixes.some((p) => e[0].startsWith(p))),
+  );
+}
+
 export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
   const main = path.resolve('dist/src/main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build first`);
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', SEED_DEMO: 'false', ...env },
+    // Store and allocator settings from the bench's own environment reach the service (LANCEDB_*,
+    // MALLOC_*, ...), so `LANCEDB_INDEX_TYPE=IVF_PQ npm run bench` measures what it says.
+    env: { ...forwardedEnv(), PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_PER_MINUTE: '0', SEED_DEMO: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

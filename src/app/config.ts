@@ -86,9 +86,9 @@ export const configSchema = z.object({
   RECOMMEND_BLEND_RANK_CONSTANT: z.coerce.number({ message: 'expected a number' }).min(0).max(1000).default(60),
   RECOMMEND_SEGMENT_LIFT_EXPONENT: z.coerce.number({ message: 'expected a number' }).min(0).max(2).default(0.25),
   // Embedded LanceDB store: compaction and vector index (see src/store/lancedb-maintenance.ts).
-  LANCEDB_COMPACT_EVERY_ROWS: positiveInt(0, 100_000_000).default(100_000),
+  LANCEDB_COMPACT_EVERY_ROWS: positiveInt(0, 100_000_000).default(50_000),
   LANCEDB_COMPACT_EVERY_WRITES: positiveInt(0, 1_000_000).default(50),
-  LANCEDB_COMPACT_SHARE: z.coerce.number({ message: 'expected a number' }).min(0).max(10).default(0.25),
+  LANCEDB_COMPACT_SHARE: z.coerce.number({ message: 'expected a number' }).min(0).max(10).default(0.5),
   LANCEDB_PRUNE_OLDER_THAN_MS: positiveInt(0, 7 * 24 * 3_600_000).default(10_000),
   LANCEDB_IDLE_COMPACT_MS: positiveInt(0, 24 * 3_600_000).default(30_000),
   LANCEDB_INDEX_MIN_ROWS: positiveInt(0, 1_000_000_000).default(50_000),

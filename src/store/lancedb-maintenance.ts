@@ -29,8 +29,11 @@ export interface MaintenancePolicy {
    * last compaction / compactEveryRows). Lance merges the new small fragments into the last
    * large one (up to about a million rows), so a compaction costs about the table's size up to
    * there; compacting after a fixed number of rows would make a bulk import quadratic, while
-   * compacting after a share of the table keeps the cost per written row constant. 0 keeps
-   * the thresholds fixed.
+   * compacting after a share of the table keeps the cost per written row constant, about
+   * 1 / compactShare rows rewritten per row written whatever the table's size (which is what
+   * keeps a bulk import's rate flat). The price: between compactions a table can hold up to
+   * that share in fragments not yet indexed, which searches scan (each small fragment costs a
+   * search about 0.15 ms), until the next compaction or the idle pass. 0 keeps the thresholds fixed.
    */
   compactShare: number;
   /** Versions older than this are deleted when compacting. */
@@ -54,7 +57,7 @@ export interface MaintenancePolicy {
  * measured recall@10 1.0 at 20 of 256 partitions in a few ms, against 0.67-0.87 for IVF_PQ
  * (25 sub-vectors, refine 10-20), whose codes cannot tell near-duplicates apart.
  */
-export const VECTOR_INDEX_TYPES = ['IVF_FLAT', 'IVF_PQ', 'IVF_HNSW_SQ'] as const;
+export const VECTOR_INDEX_TYPES = ['IVF_FLAT', 'IVF_PQ', 'IVF_RQ', 'IVF_HNSW_SQ'] as const;
 export type VectorIndexType = (typeof VECTOR_INDEX_TYPES)[number];
 
 /** Search-time knobs of the vector index (measured with `npm run bench:store`). */
@@ -71,9 +74,9 @@ export interface SearchTuning {
 }
 
 export const DEFAULT_POLICY: MaintenancePolicy = {
-  compactEveryRows: 100_000,
+  compactEveryRows: 50_000,
   compactEveryFragments: 50,
-  compactShare: 0.25,
+  compactShare: 0.5,
   pruneOlderThanMs: 10_000,
   indexMinRows: 50_000,
   retrainGrowth: 2,
@@ -133,6 +136,8 @@ export function vectorIndexConfig(type: VectorIndexType, rows: number, dimension
       return lancedb.Index.ivfFlat({ numPartitions, distanceType: 'dot' });
     case 'IVF_PQ':
       return lancedb.Index.ivfPq({ numPartitions, numSubVectors: subVectorsFor(dimension), distanceType: 'dot' });
+    case 'IVF_RQ':
+      return lancedb.Index.ivfRq({ numPartitions, distanceType: 'dot', ...(process.env.LANCEDB_RQ_BITS && { numBits: Number(process.env.LANCEDB_RQ_BITS) }) });
     case 'IVF_HNSW_SQ':
       return lancedb.Index.hnswSq({ numPartitions, distanceType: 'dot' });
   }

@@ -37,7 +37,7 @@ describe('loadConfig', () => {
 describe('embedded store settings', () => {
   it('maps the LANCEDB_* variables onto the store options, with defaults', () => {
     expect(lanceStoreSettings(loadConfig({}))).toEqual({
-      maintenance: { compactEveryRows: 100_000, compactEveryFragments: 50, compactShare: 0.25, pruneOlderThanMs: 10_000, idleAfterMs: 30_000, indexMinRows: 50_000, indexType: 'IVF_FLAT' },
+      maintenance: { compactEveryRows: 50_000, compactEveryFragments: 50, compactShare: 0.5, pruneOlderThanMs: 10_000, idleAfterMs: 30_000, indexMinRows: 50_000, indexType: 'IVF_FLAT' },
       search: { nprobes: 20, refineFactor: 10, ef: 0 },
       cache: { indexBytes: 512 * 2 ** 20, metadataBytes: 128 * 2 ** 20 },
     });

@@ -74,6 +74,31 @@ describe('LanceDB maintenance policy', () => {
     expect(compactionDue({ rows: 100_000, fragments: 50 }, { ...policy, compactShare: 0 }, 1_000_000)).toBe(true);
   });
 
+  it('with the defaults, a bulk import in batches of 1,000 compacts after half the table, so it rewrites about two rows per row written at any size', () => {
+    const rewritten = (size: number) => {
+      let rows = 0;
+      let atCompaction = 0;
+      let pending = { rows: 0, fragments: 0 };
+      let cost = 0;
+      for (let written = 0; written < size; written += 1000) {
+        rows += 1000;
+        pending = { rows: pending.rows + 1000, fragments: pending.fragments + 1 };
+        if (compactionDue(pending, DEFAULT_POLICY, atCompaction)) {
+          cost += rows;
+          atCompaction = rows;
+          pending = { rows: 0, fragments: 0 };
+        }
+      }
+      return cost / size;
+    };
+    // Per written row the 1M import rewrites 2.1 rows and the 100k import 1.5 (the first
+    // compactions fall on round sizes); with the earlier defaults (100k rows, share 0.25) the
+    // 1M import rewrote 6.4 rows per row written, 4.3 times the 100k import's.
+    expect(rewritten(100_000)).toBeCloseTo(1.5, 5);
+    expect(rewritten(1_000_000)).toBeLessThan(2.2);
+    expect(rewritten(1_000_000) / rewritten(100_000)).toBeLessThan(1.5);
+  });
+
   it('builds the vector index from the minimum size and retrains it as the table grows', () => {
     const policy = { ...DEFAULT_POLICY, indexMinRows: 50_000, retrainGrowth: 4 };
     expect(vectorIndexDue(49_999, undefined, policy)).toBe(false);
