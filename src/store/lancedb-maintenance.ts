@@ -57,7 +57,7 @@ export interface MaintenancePolicy {
  * measured recall@10 1.0 at 20 of 256 partitions in a few ms, against 0.67-0.87 for IVF_PQ
  * (25 sub-vectors, refine 10-20), whose codes cannot tell near-duplicates apart.
  */
-export const VECTOR_INDEX_TYPES = ['IVF_FLAT', 'IVF_PQ', 'IVF_RQ', 'IVF_HNSW_SQ'] as const;
+export const VECTOR_INDEX_TYPES = ['IVF_FLAT', 'IVF_PQ', 'IVF_HNSW_SQ'] as const;
 export type VectorIndexType = (typeof VECTOR_INDEX_TYPES)[number];
 
 /** Search-time knobs of the vector index (measured with `npm run bench:store`). */
@@ -136,8 +136,6 @@ export function vectorIndexConfig(type: VectorIndexType, rows: number, dimension
       return lancedb.Index.ivfFlat({ numPartitions, distanceType: 'dot' });
     case 'IVF_PQ':
       return lancedb.Index.ivfPq({ numPartitions, numSubVectors: subVectorsFor(dimension), distanceType: 'dot' });
-    case 'IVF_RQ':
-      return lancedb.Index.ivfRq({ numPartitions, distanceType: 'dot', ...(process.env.LANCEDB_RQ_BITS && { numBits: Number(process.env.LANCEDB_RQ_BITS) }) });
     case 'IVF_HNSW_SQ':
       return lancedb.Index.hnswSq({ numPartitions, distanceType: 'dot' });
   }
