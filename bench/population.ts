@@ -129,7 +129,15 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
     });
     const ingestSeconds = (performance.now() - started) / 1000;
     log(`ingest n=${size}      ${fmt(size / ingestSeconds, 0)} users/s through upsertUsers (batches of ${batchSize}, ${concurrency} in flight, ${fmt(ingestSeconds)} s)`);
-    const phasePeaks: string[] = [`ingest ${gib(service.phasePeakRssBytes())}`];
+    // Each phase's peak RSS, and where the memory was at the highest sampled point of the phase.
+    const phasePeaks: string[] = [];
+    const breakdowns: string[] = [];
+    const endPhase = (name: string) => {
+      phasePeaks.push(`${name} ${gib(service.phasePeakRssBytes())}`);
+      const m = service.phasePeakMemory();
+      if (m) breakdowns.push(`${name}: rss ${gib(m.rssBytes)} = heap ${gib(m.heapTotalBytes)} (used ${gib(m.heapUsedBytes)}) + external ${gib(m.externalBytes)} (array buffers ${gib(m.arrayBuffersBytes)}) + native ${gib(m.nativeBytes)}`);
+    };
+    endPhase('ingest');
 
     // 2. Items and interactions for a share of the users (3 each: what recommendations need).
     const items = syntheticItems(2000, 11);
@@ -149,13 +157,13 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
       await gql(service, `mutation($i: [InteractionInput!]!) { recordInteractions(interactions: $i) }`, { i: events });
     });
     log(`interactions          ${engaged * 3} for ${engaged} users in ${fmt((performance.now() - eventsStarted) / 1000)} s`);
-    phasePeaks.push(`interactions ${gib(service.phasePeakRssBytes())}`);
+    endPhase('interactions');
 
     // 3. Recluster: the first run also rebuilds the profiles the interactions queued.
     const first = await recluster(service, k, 1);
     log(`recluster n=${size}   first run ${fmt(first.seconds, 2)} s wall incl. rebuilding ${engaged} queued profiles (k=${k}, ${first.result.status}; ${phasesOf(first.result)})`);
     const second = await recluster(service, k, 2);
-    phasePeaks.push(`reclusters ${gib(service.phasePeakRssBytes())}`);
+    endPhase('reclusters');
     log(`recluster n=${size}   ${fmt(second.seconds, 2)} s wall (k=${k}, ${second.result.status}${second.result.error ? `: ${second.result.error}` : ''}; ${phasesOf(second.result)})`);
 
     // 4. Latency over HTTP, one request at a time: right after the reclusters (background
@@ -186,7 +194,7 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
       }
     };
     await measureQueries('after the reclusters');
-    phasePeaks.push(`queries ${gib(service.phasePeakRssBytes())}`);
+    endPhase('queries');
     // At rest: the embedded store compacts and prunes once writes pause (LANCEDB_IDLE_COMPACT_MS
     // 30 s, then a prune LANCEDB_PRUNE_OLDER_THAN_MS later). Waits until the directory stops changing
     // (the same size 10 s apart, after at least 45 s), at most 5 minutes; that is also the footprint at rest.
@@ -200,10 +208,11 @@ export async function benchPopulation(options: PopulationOptions): Promise<void>
       previous = restingDisk;
     }
     restingSeconds = (performance.now() - quietStarted) / 1000;
-    phasePeaks.push(`background maintenance ${gib(service.phasePeakRssBytes())}`);
+    endPhase('background maintenance');
     await measureQueries('at rest');
-    phasePeaks.push(`queries at rest ${gib(service.phasePeakRssBytes())}`);
+    endPhase('queries at rest');
     log(`peak RSS n=${size}    ${fmt(service.peakRssBytes() / 2 ** 30, 2)} GiB (the service process; per phase: ${phasePeaks.join(', ')})`);
+    for (const line of breakdowns) log(`  memory at the sampled peak of ${line}`);
   } finally {
     await service.stop();
   }

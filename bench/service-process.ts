@@ -19,7 +19,21 @@ export interface ServiceProcess {
    */
   phasePeakRssBytes(): number;
   rssBytes(): number;
+  /**
+   * The /readyz memory breakdown sampled (every 250 ms) at the highest RSS since the previous
+   * call, then starts a new window: where the phase's peak was (heap, external, native).
+   */
+  phasePeakMemory(): MemorySample | undefined;
   stop(): Promise<void>;
+}
+
+export interface MemorySample {
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  arrayBuffersBytes: number;
+  nativeBytes: number;
 }
 
 async function freePort(): Promise<number> {
@@ -82,6 +96,20 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   }
   const pid = child.pid!;
   let overallPeak = 0;
+  let windowPeak: MemorySample | undefined;
+  let sampling = false;
+  const sampler = setInterval(() => {
+    if (sampling || exited !== undefined) return;
+    sampling = true;
+    fetch(`http://127.0.0.1:${port}/readyz`)
+      .then(async (res) => {
+        const memory = ((await res.json()) as { memory?: MemorySample }).memory;
+        if (memory && (!windowPeak || memory.rssBytes > windowPeak.rssBytes)) windowPeak = memory;
+      })
+      .catch(() => undefined)
+      .finally(() => (sampling = false));
+  }, 250);
+  sampler.unref();
   return {
     url: `http://127.0.0.1:${port}`,
     pid,
@@ -97,8 +125,14 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
       return peak;
     },
     rssBytes: () => statusField(pid, 'VmRSS'),
+    phasePeakMemory: () => {
+      const peak = windowPeak;
+      windowPeak = undefined;
+      return peak;
+    },
     async stop() {
       stopping = true;
+      clearInterval(sampler);
       if (exited === undefined) child.kill('SIGTERM');
       await exit;
     },

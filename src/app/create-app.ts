@@ -52,6 +52,7 @@ import { UserService } from '../users/user-service.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
 import { lanceStoreSettings } from './lance-settings.js';
+import { memoryBreakdown } from '../server/memory-breakdown.js';
 import { createLogger } from './logger.js';
 import { readinessChecks } from './readiness.js';
 import { loadDemoData } from './seed-demo.js';
@@ -140,7 +141,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
         persistedOperations: loadPersistedOperations(config.PERSISTED_OPERATIONS_FILE, config.PERSISTED_OPERATIONS_ONLY),
         readinessDetails: () => {
           const status = migration?.status();
-          return status && status.phase !== 'idle' ? { embeddingMigration: status } : {};
+          return { ...(status && status.phase !== 'idle' && { embeddingMigration: status }), memory: memoryBreakdown() };
         },
       },
       config.PORT,

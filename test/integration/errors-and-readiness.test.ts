@@ -64,7 +64,14 @@ describe('errors and readiness', () => {
   it('reports an unexpected failure as INTERNAL_SERVER_ERROR with an errorId found in the error log, and /readyz as 503 until the store reads again', async () => {
     const ready = await fetch(`${app.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', auth: 'off', checks: { services: 'ok', store: 'ok', database: 'ok' } });
+    const readyBody = (await ready.json()) as { memory: Record<string, number> };
+    expect(readyBody).toEqual({ status: 'ready', auth: 'off', checks: { services: 'ok', store: 'ok', database: 'ok' }, memory: expect.any(Object) });
+    // Where the resident memory is: the parts are the process's own and add up to no more than the whole.
+    const { rssBytes, heapTotalBytes, heapUsedBytes, externalBytes, arrayBuffersBytes, nativeBytes } = readyBody.memory;
+    expect(heapUsedBytes).toBeGreaterThan(0);
+    expect(heapUsedBytes).toBeLessThanOrEqual(heapTotalBytes!);
+    expect(arrayBuffersBytes).toBeLessThanOrEqual(externalBytes!);
+    expect(nativeBytes).toBe(Math.max(0, rssBytes! - heapTotalBytes! - externalBytes!));
 
     // Take the users table's files away from under the running store.
     const table = path.join(dataDir, 'vectors', 'users.lance');
@@ -83,7 +90,7 @@ describe('errors and readiness', () => {
       const notReady = await fetch(`${app.url}/readyz`);
       expect(notReady.status).toBe(503);
       const body = (await notReady.json()) as { status: string; checks: Record<string, string> };
-      expect(body).toEqual({ status: 'not ready', auth: 'off', checks: { services: 'ok', store: 'failed (details in the log)', database: 'ok' } });
+      expect(body).toEqual({ status: 'not ready', auth: 'off', checks: { services: 'ok', store: 'failed (details in the log)', database: 'ok' }, memory: expect.any(Object) });
       expect(logs.some((l) => l.msg === 'readiness check failed')).toBe(true);
     } finally {
       fs.renameSync(`${table}.away`, table);
