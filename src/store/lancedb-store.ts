@@ -130,6 +130,8 @@ interface OpenTable {
   vectorIndexTrainedRows: number | undefined;
   /** Fires once writes pause (policy.idleAfterMs): compacts what is pending and prunes old versions. */
   idleTimer?: NodeJS.Timeout;
+  /** A threshold compaction ran since the last idle pass: its leftovers wait for the idle pass to prune them. */
+  unpruned?: boolean;
 }
 
 /** How often a write (or compaction) that lost a commit race with maintenance is tried in all. */
@@ -367,24 +369,26 @@ export class LanceDbStore implements VectorStore {
 
   /**
    * (Re)starts the table's idle timer after a write. When writes pause, one pass compacts what
-   * the thresholds left and prunes old versions; a second, once those versions are old enough
-   * to prune, removes what the first pass itself left behind.
+   * the thresholds left and prunes the versions older than `pruneOlderThanMs`, among them what a
+   * threshold compaction during the writes left behind (its pre-compaction data files and index
+   * copy, which were too young to prune then), so the footprint at rest is the live data's.
+   * One pass, not two: Lance commits a new copy of the vector index on every optimize, after
+   * pruning, so a second pass would only trade the first pass's leftover copy for its own.
    */
-  #armIdle(collection: string, t: OpenTable, followUp = false): void {
-    const delay = followUp ? this.#policy.pruneOlderThanMs + 1000 : this.#policy.idleAfterMs;
+  #armIdle(collection: string, t: OpenTable): void {
     if (this.#policy.idleAfterMs <= 0 || this.#closed) return;
     if (t.idleTimer) clearTimeout(t.idleTimer);
     t.idleTimer = setTimeout(() => {
       t.idleTimer = undefined;
       if (this.#closed) return;
-      if (!followUp && t.pending.rows === 0 && t.pending.fragments === 0) return;
+      if (t.pending.rows === 0 && t.pending.fragments === 0 && !t.unpruned) return;
       void this.#maintenance
-        .run(collection, () => this.#maintain(collection))
-        .then(() => {
-          if (!followUp) this.#armIdle(collection, t, true);
+        .run(collection, async () => {
+          await this.#maintain(collection);
+          t.unpruned = false;
         })
         .catch((error: unknown) => this.#onWarning(`Maintenance of Lance table ${collection} failed`, error));
-    }, delay);
+    }, this.#policy.idleAfterMs);
     t.idleTimer.unref();
   }
 
@@ -395,6 +399,9 @@ export class LanceDbStore implements VectorStore {
       .run(collection, async () => {
         t.maintenanceQueued = false;
         await this.#maintain(collection);
+        // What this pass left (versions too young to prune) goes in the idle pass, even when no write follows.
+        t.unpruned = true;
+        if (!t.idleTimer) this.#armIdle(collection, t);
       })
       .catch((error: unknown) => this.#onWarning(`Maintenance of Lance table ${collection} failed`, error));
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -113,7 +113,7 @@ describe('LanceDbStore specifics', () => {
       const table = await db.openTable('users');
       const before = (await table.listVersions()).length;
       expect((await table.stats()).fragmentStats.numFragments).toBe(12);
-      // No write threshold is ever reached; the idle pass (and its follow-up prune) must run.
+      // No write threshold is ever reached; the idle pass must run.
       const until = Date.now() + 20_000;
       let shape = { fragments: 12, versions: before };
       while (Date.now() < until && (shape.fragments > 2 || shape.versions >= before)) {
@@ -129,6 +129,33 @@ describe('LanceDbStore specifics', () => {
     } finally {
       await idle.close();
       rmSync(idleDir, { recursive: true, force: true });
+    }
+  });
+
+  it('prunes what a threshold compaction left behind once writes pause, even when no write follows it', async () => {
+    const leftoverDir = mkdtempSync(path.join(tmpdir(), 'segmentql-lancedb-leftovers-'));
+    const events: string[] = [];
+    const store = await LanceDbStore.open({
+      dir: leftoverDir,
+      // The fifth write triggers a compaction; its pre-compaction files are younger than the prune age then.
+      maintenance: { compactEveryRows: 0, compactEveryFragments: 5, compactShare: 0, idleAfterMs: 1500, pruneOlderThanMs: 1000 },
+      onMaintenance: (e) => events.push(e.kind),
+      onWarning: (m, e) => warnings.push([m, e]),
+    });
+    const dataFiles = () => readdirSync(path.join(leftoverDir, 'users.lance', 'data')).length;
+    try {
+      await store.ensureCollection(spec);
+      for (let i = 0; i < 5; i++) await store.upsert('users', [rec(`id${i}`, { tags: [`t${i}`] })]);
+      const until = Date.now() + 20_000;
+      while (Date.now() < until && events.filter((k) => k === 'compact').length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+      // The threshold compaction, then the idle pass, with no write in between.
+      expect(events.filter((k) => k === 'compact').length).toBe(2);
+      // The five one-row fragments' files are gone; only the compacted data is left.
+      expect(dataFiles()).toBe(1);
+      expect(await store.count('users')).toBe(5);
+    } finally {
+      await store.close();
+      rmSync(leftoverDir, { recursive: true, force: true });
     }
   });
 
