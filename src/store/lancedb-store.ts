@@ -382,11 +382,16 @@ export class LanceDbStore implements VectorStore {
       t.idleTimer = undefined;
       if (this.#closed) return;
       if (t.pending.rows === 0 && t.pending.fragments === 0 && !t.unpruned) return;
+      // The idle pass also deletes files no version references (Lance leaves a replaced vector
+      // index's files behind when the index is retrained): safe only while no write is between
+      // writing its files and committing them, so it holds the write lock (writes had paused anyway).
       void this.#maintenance
-        .run(collection, async () => {
-          await this.#maintain(collection);
-          t.unpruned = false;
-        })
+        .run(collection, () =>
+          this.#writes.run(collection, async () => {
+            await this.#maintain(collection, { underWriteLock: true });
+            t.unpruned = false;
+          }),
+        )
         .catch((error: unknown) => this.#onWarning(`Maintenance of Lance table ${collection} failed`, error));
     }, this.#policy.idleAfterMs);
     t.idleTimer.unref();
@@ -413,14 +418,14 @@ export class LanceDbStore implements VectorStore {
    * rewritten) is retried by #write; a compaction or index training that loses such a race
    * runs again under the write lock.
    */
-  async #maintain(collection: string): Promise<void> {
+  async #maintain(collection: string, options: { underWriteLock?: boolean } = {}): Promise<void> {
     if (this.#closed) return;
     const t = await this.#open(collection);
     let rows: number;
     try {
-      rows = await this.#compact(collection, t);
+      rows = await this.#compact(collection, t, options.underWriteLock === true);
     } catch (error) {
-      if (!isCommitConflict(error) || this.#closed) throw error;
+      if (!isCommitConflict(error) || this.#closed || options.underWriteLock) throw error;
       // Updates kept touching the fragments being rewritten: compact again with writes held back.
       rows = await this.#writes.run(collection, () => this.#compact(collection, t));
     }
@@ -430,7 +435,7 @@ export class LanceDbStore implements VectorStore {
     try {
       await train();
     } catch (error) {
-      if (!isCommitConflict(error) || this.#closed) throw error;
+      if (!isCommitConflict(error) || this.#closed || options.underWriteLock) throw error;
       await this.#writes.run(collection, train);
     }
     t.vectorIndexTrainedRows = rows;
@@ -442,9 +447,11 @@ export class LanceDbStore implements VectorStore {
    * the scalar indexes the first time there are rows: BTREE on `id` makes lookups by id (get,
    * upsert's existence check, merge-insert, setPayload) independent of the table size; the
    * payload field indexes make filters (and filtered searches, which filter first) cheap.
-   * Returns the row count.
+   * With `deleteUnreferenced` (only under the write lock: no write may be between writing its
+   * files and committing them) it also deletes files older than the prune age that no version
+   * references. Returns the row count.
    */
-  async #compact(collection: string, t: OpenTable): Promise<number> {
+  async #compact(collection: string, t: OpenTable, deleteUnreferenced = false): Promise<number> {
     const started = performance.now();
     t.pending = { rows: 0, fragments: 0 };
     const indexed = new Set((await t.table.listIndices()).flatMap((i) => i.columns));
@@ -455,7 +462,7 @@ export class LanceDbStore implements VectorStore {
       for (const { column, config } of missing) await t.table.createIndex(column, { config });
     }
     const pruneBefore = t.activeStreams > 0 ? new Date(0) : new Date(Date.now() - this.#policy.pruneOlderThanMs);
-    await t.table.optimize({ cleanupOlderThan: pruneBefore });
+    await t.table.optimize({ cleanupOlderThan: pruneBefore, deleteUnverified: deleteUnreferenced });
     const rows = await t.table.countRows();
     t.rowsAtCompaction = rows;
     this.#onMaintenance({ collection, kind: 'compact', rows, durationMs: performance.now() - started });
