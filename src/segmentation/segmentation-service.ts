@@ -17,6 +17,7 @@ import { DESCRIBE_MIN_PER_SEGMENT, topUpRows, topUpSample } from './pipeline/sam
 import { scrollPopulation } from './pipeline/scroll-step.js';
 import { topCentroids, writeRun } from './pipeline/write-step.js';
 import { populationFilter, validateRunRequest, type ReclusterRequest } from './run-request.js';
+import { releaseMatrix } from './pipeline/release-matrix.js';
 import { isTerminal, queuedRun, type SegmentationRun } from './run.js';
 import type { RunRepository } from './run-repository.js';
 import { assignSegmentKeys, childSegmentKey } from './segment-identity.js';
@@ -350,6 +351,8 @@ export class SegmentationService {
         k: clustered.kept,
         seed: request.seed,
       });
+      // The matrix's last use was the projection: its 4 bytes × users × dimensions go back now.
+      releaseMatrix(clustered.matrix);
       checkCancelled();
       const activated = this.runs.activate(succeeded, () => {
         this.runs.saveProjection(runId, projection);
