@@ -27,9 +27,28 @@ export interface ProfileTextBatch {
   itemVectors: Map<string, Float32Array>;
 }
 
+/**
+ * Item summaries kept between the batches of one pass (a run's describe sample), so each item is
+ * read from the store once rather than once per batch. Bounded: past `limit` items, new ones are
+ * read per batch again.
+ */
+export class ItemSummaryCache {
+  private readonly summaries = new Map<string, ItemSummary>();
+
+  constructor(readonly limit = 100_000) {}
+
+  get(id: string): ItemSummary | undefined {
+    return this.summaries.get(id);
+  }
+
+  remember(id: string, summary: ItemSummary): void {
+    if (this.summaries.size < this.limit) this.summaries.set(id, summary);
+  }
+}
+
 /** Builds profile texts for batches of users (see ProfileTexts.build). */
 export interface ProfileTextSource {
-  textsOf(users: readonly ProfileSource[]): Promise<string[]>;
+  textsOf(users: readonly ProfileSource[], options?: { itemCache?: ItemSummaryCache }): Promise<string[]>;
 }
 
 /**
@@ -48,19 +67,36 @@ export class ProfileTexts implements ProfileTextSource {
     private readonly excludeAttributes: readonly string[],
   ) {}
 
-  async build(users: readonly ProfileSource[], options: { withItemVectors?: boolean } = {}): Promise<ProfileTextBatch> {
+  /**
+   * Profile texts of these users, in order. `withItemVectors` also reads the vectors of the items
+   * they engaged with (a profile write blends them in); `itemCache` (texts only) keeps item
+   * summaries between the batches of one pass.
+   */
+  async build(users: readonly ProfileSource[], options: { withItemVectors?: boolean; itemCache?: ItemSummaryCache } = {}): Promise<ProfileTextBatch> {
     if (users.length === 0) return { texts: [], history: new Map(), itemVectors: new Map() };
     const history = this.interactions.forUsers(users.map((u) => u.id), PROFILE_INTERACTIONS);
-    const itemIds = [...new Set([...history.values()].flat().map((i) => i.itemId))];
-    const itemRecords = itemIds.length > 0 ? await this.store.get(ITEMS, itemIds, { withVector: options.withItemVectors === true }) : [];
-    const summaries = new Map<string, ItemSummary>(itemRecords.map((r) => [r.id, itemFromRecord(r)] as const));
+    const withVector = options.withItemVectors === true;
+    const cache = withVector ? undefined : options.itemCache;
+    const summaries = new Map<string, ItemSummary>();
+    const toRead: string[] = [];
+    for (const id of new Set([...history.values()].flat().map((i) => i.itemId))) {
+      const cached = cache?.get(id);
+      if (cached) summaries.set(id, cached);
+      else toRead.push(id);
+    }
+    const itemRecords = toRead.length > 0 ? await this.store.get(ITEMS, toRead, { withVector }) : [];
+    for (const r of itemRecords) {
+      const { title, tags } = itemFromRecord(r);
+      summaries.set(r.id, { title, tags });
+      cache?.remember(r.id, { title, tags });
+    }
     const itemVectors = new Map(itemRecords.filter((r) => r.vector).map((r) => [r.id, r.vector!] as const));
     const texts = users.map((u) => profileText(this.withoutExcluded(u), history.get(u.id) ?? [], summaries));
     return { texts, history, itemVectors };
   }
 
-  async textsOf(users: readonly ProfileSource[]): Promise<string[]> {
-    return (await this.build(users)).texts;
+  async textsOf(users: readonly ProfileSource[], options: { itemCache?: ItemSummaryCache } = {}): Promise<string[]> {
+    return (await this.build(users, options)).texts;
   }
 
   private withoutExcluded(user: ProfileSource): ProfileSource {

@@ -8,11 +8,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/database/open-database.js';
 import { InteractionRepository } from '../../src/interactions/interaction-repository.js';
 import { itemToPayload } from '../../src/items/item.js';
-import { ProfileTexts } from '../../src/profiles/profile-texts.js';
+import { ProfileTexts, type ProfileTextSource } from '../../src/profiles/profile-texts.js';
 import { ActiveSegments } from '../../src/segmentation/active-segments.js';
 import { LiveAssignment } from '../../src/segmentation/live-assignment.js';
 import { MembershipRepository } from '../../src/segmentation/membership-repository.js';
@@ -64,9 +64,12 @@ beforeAll(async () => {
       };
     }),
   );
-  // One item, liked by the first north user: its title belongs in that user's profile text.
+  // One item, liked by the first north user (and one far down the id order): its title belongs in their profile texts.
   await store.upsert(ITEMS, [{ id: 'i-ski', vector: vectorOf(0), payload: itemToPayload({ id: 'i-ski', title: 'Ski goggles', description: null, tags: ['winter'], attributes: {}, updatedAt: new Date(0) }) }]);
-  new InteractionRepository(db).append([{ userId: 'u0000', itemId: 'i-ski', kind: 'LIKE', value: null, at: new Date(0) }]);
+  new InteractionRepository(db).append([
+    { userId: 'u0000', itemId: 'i-ski', kind: 'LIKE', value: null, at: new Date(0) },
+    { userId: 'u0200', itemId: 'i-ski', kind: 'LIKE', value: null, at: new Date(0) },
+  ]);
 });
 
 afterAll(async () => {
@@ -123,9 +126,20 @@ describe('scroll step', () => {
     const population = await scrollPopulation(store, { sampleSize: 1000, seed: 2 });
     const texts = new ProfileTexts(store, new InteractionRepository(db), ['side']);
     let batches = 0;
-    const counting = { textsOf: (users: Parameters<ProfileTexts['textsOf']>[0]) => (batches++, texts.textsOf(users)) };
-    const profiled = await profileTextsOfSample(population.sample, population.ids, counting, { batchSize: 100 });
+    const counting: ProfileTextSource = { textsOf: (users, options) => (batches++, texts.textsOf(users, options)) };
+    const reads = vi.spyOn(store, 'get');
+    let profiled;
+    let itemReads;
+    try {
+      profiled = await profileTextsOfSample(population.sample, population.ids, counting, { batchSize: 100 });
+      itemReads = reads.mock.calls.filter(([collection]) => collection === ITEMS).map(([, ids]) => ids);
+    } finally {
+      reads.mockRestore();
+    }
     expect(batches).toBe(3);
+    // The item is read once for the sample, not once per batch that mentions it.
+    expect(itemReads).toEqual([['i-ski']]);
+    expect(profiled.texts[200]).toBe('mountains snow\nLiked: Ski goggles [winter].');
     expect(profiled.rows).toBe(population.sample.rows);
     expect(profiled.texts).toHaveLength(N);
     const byId = new Map(Array.from(profiled.rows, (row, s) => [population.ids[row]!, profiled.texts[s]!] as const));

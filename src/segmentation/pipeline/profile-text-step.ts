@@ -1,4 +1,4 @@
-import type { ProfileTextSource } from '../../profiles/profile-texts.js';
+import { ItemSummaryCache, type ProfileTextSource } from '../../profiles/profile-texts.js';
 import type { SampledUsers } from './profile-sample.js';
 
 /** Users per profile-text batch: one SQLite read of their interactions and one store read of their items each. */
@@ -15,7 +15,8 @@ export interface ProfiledSample {
  * Profile-text step: the sampled users' profile texts, built from their own text and attributes
  * by the recipe every profile write uses (ProfileTexts), in batches so that a sample of tens of
  * thousands never reads all of its interactions at once, and the event loop breathes between
- * batches. Attributes pass through as sampled (traits count every attribute, excluded or not).
+ * batches; item summaries are read once for the whole sample (ItemSummaryCache). Attributes pass
+ * through as sampled (traits count every attribute, excluded or not).
  */
 export async function profileTextsOfSample(
   sample: SampledUsers,
@@ -25,6 +26,7 @@ export async function profileTextsOfSample(
 ): Promise<ProfiledSample> {
   const batchSize = options.batchSize ?? PROFILE_TEXT_BATCH;
   const texts: string[] = [];
+  const itemCache = new ItemSummaryCache();
   for (let start = 0; start < sample.rows.length; start += batchSize) {
     options.signal?.throwIfAborted();
     const users = Array.from(sample.rows.subarray(start, start + batchSize), (row, i) => ({
@@ -32,7 +34,7 @@ export async function profileTextsOfSample(
       text: sample.ownTexts[start + i] ?? null,
       attributes: sample.attributes[start + i]!,
     }));
-    texts.push(...(await source.textsOf(users)));
+    texts.push(...(await source.textsOf(users, { itemCache })));
   }
   options.signal?.throwIfAborted();
   return { rows: sample.rows, texts, attributes: sample.attributes };
