@@ -48,6 +48,7 @@ import type { ServerLimits } from '../server/server-limits.js';
 import type { VectorStore } from '../store/port.js';
 import { ProfileRefresher } from '../profiles/profile-refresher.js';
 import { ProfileService } from '../profiles/profile-service.js';
+import { ProfileTexts } from '../profiles/profile-texts.js';
 import { UserService } from '../users/user-service.js';
 import type { Config } from './config.js';
 import { StartupError } from './errors.js';
@@ -270,6 +271,8 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     const membershipEvents = new MembershipEvents(segmentKeys, membershipRepository, () => runRepository.activeRunId(), webhookOutbox, (change) =>
       pubSub.publish(MEMBERSHIP_CHANGED, change),
     );
+    // Profile texts are derived data (own fields, interactions, item titles): built where needed, never stored.
+    const profileTexts = new ProfileTexts(requestStore, interactionRepository, config.PROFILE_EXCLUDE_ATTRIBUTES);
     const segmenter = new SegmentationService(
       requestStore,
       runRepository,
@@ -277,6 +280,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       segmentRepository,
       activeSegments,
       interactionRepository,
+      profileTexts,
       runListener,
       {
         defaultK: config.DEFAULT_K,
@@ -304,11 +308,10 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
     segmentation = segmenter;
     segmenterRef = segmenter;
     await segmenter.start();
-    const profiles = new ProfileService(requestStore, model, interactionRepository, new LiveAssignment(activeSegments, membershipRepository, membershipEvents), {
+    const profiles = new ProfileService(requestStore, model, profileTexts, new LiveAssignment(activeSegments, membershipRepository, membershipEvents), {
       textWeight: config.PROFILE_TEXT_WEIGHT,
       halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
       kinds: config.INTERACTION_WEIGHTS,
-      excludeAttributes: config.PROFILE_EXCLUDE_ATTRIBUTES,
     }, userLocks);
     const profileRefresher = new ProfileRefresher(interactionRepository, profiles, logger.child({ component: 'profiles' }), {
       delayMs: config.PROFILE_REFRESH_DELAY_MS,

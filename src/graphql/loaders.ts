@@ -16,6 +16,8 @@ export interface Loaders {
   items: DataLoader<string, Item | null>;
   segments: DataLoader<string, Segment | null>;
   runs: DataLoader<string, SegmentationRun | null>;
+  /** `User.profileText`, derived on demand (user records do not hold it): one build per request batch. */
+  profileTexts: DataLoader<User, string, string>;
 }
 
 const byContext = new WeakMap<object, Loaders>();
@@ -39,6 +41,14 @@ function createLoaders(context: GraphQLContext): Loaders {
     segments: mapLoader(async (ids) => new Map((await services.segments.getMany(ids)).map((s) => [s.id, s])), cache),
     // Runs come from SQLite (the running one from memory): one answer per id and request.
     runs: mapLoader(async (ids) => new Map(ids.map((id) => [id, services.segmentation.getRun(id)])), cache),
+    profileTexts: new DataLoader<User, string, string>(
+      async (users) => {
+        const distinct = [...new Map(users.map((u) => [u.id, u] as const)).values()];
+        const texts = await services.users.profileTexts(distinct);
+        return users.map((u) => texts.get(u.id)!);
+      },
+      { cache, cacheKeyFn: (user) => user.id },
+    ),
   };
 }
 

@@ -5,12 +5,13 @@
 import type { Embedder } from '../embedding/port.js';
 import type { InteractionRepository } from '../interactions/interaction-repository.js';
 import { itemFromRecord, itemText } from '../items/item.js';
-import { PROFILE_INTERACTIONS } from '../profiles/profile-service.js';
+import { ProfileTexts } from '../profiles/profile-texts.js';
 import { blendProfileVector, type ProfileWeights } from '../profiles/profile-vector.js';
 import type { MembershipRepository } from '../segmentation/membership-repository.js';
 import { ITEMS, SEGMENTS, USERS } from '../store/collections.js';
 import type { StoredRecord, VectorRecord, VectorStore } from '../store/port.js';
 import { chunks } from '../store/store-rules.js';
+import { userFromRecord, userToPayload } from '../users/user.js';
 
 /** The space being built: its store view and its model. */
 export interface TargetSpace {
@@ -34,24 +35,28 @@ export const itemRebuilder: SpaceRebuilder = {
 };
 
 /**
- * Users: the stored profile text embedded by the target model, blended with the target-space
- * vectors of the items they engaged with (ProfileService's recipe; items are built first).
- * Coverage and `represented` are the target model's; the rest of the payload is unchanged.
+ * Users: the profile text rebuilt from the user's own fields, interactions and items (ProfileTexts,
+ * the recipe every profile write uses, PROFILE_EXCLUDE_ATTRIBUTES applied), embedded by the target
+ * model and blended with the target-space vectors of the items they engaged with (items are built
+ * first). Coverage and `represented` are the target model's; the rest of the user is unchanged, and
+ * a `profileText` left in the payload by an earlier version is dropped.
  */
-export function userRebuilder(interactions: InteractionRepository, weights: ProfileWeights): SpaceRebuilder {
+export function userRebuilder(
+  interactions: InteractionRepository,
+  weights: ProfileWeights & { excludeAttributes: readonly string[] },
+): SpaceRebuilder {
   return {
     collection: USERS,
     async rebuild(records, target) {
-      const history = interactions.forUsers(records.map((r) => r.id), PROFILE_INTERACTIONS);
-      const itemIds = [...new Set([...history.values()].flat().map((i) => i.itemId))];
-      const items = itemIds.length > 0 ? await target.store.get(ITEMS, itemIds, { withVector: true }) : [];
-      const itemVectors = new Map(items.filter((r) => r.vector).map((r) => [r.id, r.vector!] as const));
-      const embedded = await target.embedder.embedWithCoverage(records.map((r) => (typeof r.payload.profileText === 'string' ? r.payload.profileText : '')));
+      const users = records.map(userFromRecord);
+      const texts = new ProfileTexts(target.store, interactions, weights.excludeAttributes);
+      const { texts: profileTexts, history, itemVectors } = await texts.build(users, { withItemVectors: true });
+      const embedded = await target.embedder.embedWithCoverage(profileTexts);
       const now = Date.now();
-      return records.map((r, i) => {
-        const vector = blendProfileVector(embedded[i]!.vector, history.get(r.id) ?? [], itemVectors, weights, now);
+      return users.map((user, i) => {
+        const vector = blendProfileVector(embedded[i]!.vector, history.get(user.id) ?? [], itemVectors, weights, now);
         const represented = vector.some((x) => x !== 0);
-        return { id: r.id, vector, payload: { ...r.payload, embeddingCoverage: embedded[i]!.coverage, represented } };
+        return { id: user.id, vector, payload: userToPayload({ ...user, embeddingCoverage: embedded[i]!.coverage, represented }) };
       });
     },
   };

@@ -38,6 +38,7 @@ export function spaceMigrationForApp(deps: {
         textWeight: config.PROFILE_TEXT_WEIGHT,
         halfLifeDays: config.PROFILE_HALF_LIFE_DAYS,
         kinds: config.INTERACTION_WEIGHTS,
+        excludeAttributes: config.PROFILE_EXCLUDE_ATTRIBUTES,
       }),
       segmentRebuilder(deps.memberships),
     ],

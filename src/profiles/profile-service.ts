@@ -1,25 +1,15 @@
 import type { Embedder } from '../embedding/port.js';
 import type { Attributes } from '../app/validation.js';
-import type { Interaction } from '../interactions/interaction.js';
-import type { InteractionRepository } from '../interactions/interaction-repository.js';
-import { itemFromRecord } from '../items/item.js';
-import { ITEMS, USERS } from '../store/collections.js';
+import { USERS } from '../store/collections.js';
 import type { KeyedLock } from '../store/keyed-lock.js';
 import type { VectorRecord, VectorStore } from '../store/port.js';
-import { buildProfileText } from '../users/profile-text.js';
 import { userFromRecord, userToPayload, type User } from '../users/user.js';
-import { describeBehaviour, type ItemSummary } from './behaviour-text.js';
+import type { ProfileSource, ProfileTexts } from './profile-texts.js';
 import { blendProfileVector, type ProfileWeights } from './profile-vector.js';
 
 /** Gives users written between runs the active run's nearest segment at once. */
 export interface LiveSegmentAssigner {
   assignLive(users: Array<{ id: string; vector: Float32Array; attributes: Attributes }>): void;
-}
-
-export interface ProfileSource {
-  id: string;
-  text: string | null;
-  attributes: Attributes;
 }
 
 /** How much of a written profile the model represented. */
@@ -31,13 +21,11 @@ export interface WrittenProfile {
   represented: boolean;
 }
 
-/** Interactions read per user when building a profile (newest first). */
-export const PROFILE_INTERACTIONS = 500;
-
 /**
  * Builds what a user's vector means: the profile text (own words, attributes, behaviour
- * written out) and the profile vector (its embedding blended with the vectors of items
- * the user engaged with). Writes users in one store call per batch.
+ * written out, see ProfileTexts) and the profile vector (its embedding blended with the vectors
+ * of items the user engaged with). Writes users in one store call per batch; the record holds
+ * the user's own fields and the vector, never the profile text (derived data, rebuilt on demand).
  *
  * Every writer of a user record (upserts, the profile refresher, erasure) holds the user's
  * lock in `userLocks` from reading the record to writing it, so none writes back a record
@@ -47,12 +35,10 @@ export class ProfileService {
   constructor(
     private readonly store: VectorStore,
     private readonly embedder: Embedder,
-    private readonly interactions: InteractionRepository,
+    /** The profile text recipe (reads interactions and item summaries; applies PROFILE_EXCLUDE_ATTRIBUTES). */
+    readonly texts: ProfileTexts,
     private readonly assigner: LiveSegmentAssigner,
-    private readonly weights: ProfileWeights & {
-      /** Attributes left out of profile texts (PROFILE_EXCLUDE_ATTRIBUTES): kept on the user, never embedded. */
-      excludeAttributes?: readonly string[];
-    },
+    private readonly weights: ProfileWeights,
     readonly userLocks: KeyedLock,
   ) {}
 
@@ -62,19 +48,11 @@ export class ProfileService {
    */
   async write(sources: ProfileSource[]): Promise<WrittenProfile[]> {
     if (sources.length === 0) return [];
-    const history = this.interactions.forUsers(sources.map((s) => s.id), PROFILE_INTERACTIONS);
-    const itemIds = [...new Set([...history.values()].flat().map((i) => i.itemId))];
-    const itemRecords = itemIds.length > 0 ? await this.store.get(ITEMS, itemIds, { withVector: true }) : [];
-    const summaries = new Map<string, ItemSummary>(itemRecords.map((r) => [r.id, itemFromRecord(r)] as const));
-    const itemVectors = new Map(itemRecords.filter((r) => r.vector).map((r) => [r.id, r.vector!] as const));
-
-    const excluded = this.weights.excludeAttributes ?? [];
-    const withoutExcluded = (s: ProfileSource): ProfileSource =>
-      excluded.length === 0 ? s : { ...s, attributes: Object.fromEntries(Object.entries(s.attributes).filter(([name]) => !excluded.includes(name))) };
-    const profileTexts = sources.map((s) => profileText(withoutExcluded(s), history.get(s.id)!, summaries));
+    // Item vectors too: the profile vector blends in the vectors of the items the user engaged with.
+    const { texts: profileTexts, history, itemVectors } = await this.texts.build(sources, { withItemVectors: true });
     const embedded = await this.embedder.embedWithCoverage(profileTexts);
     const now = Date.now();
-    const vectors = sources.map((s, i) => blendProfileVector(embedded[i]!.vector, history.get(s.id)!, itemVectors, this.weights, now));
+    const vectors = sources.map((s, i) => blendProfileVector(embedded[i]!.vector, history.get(s.id) ?? [], itemVectors, this.weights, now));
     const represented = vectors.map((v) => v.some((x) => x !== 0));
     const updatedAt = new Date();
     const records: VectorRecord[] = sources.map((s, i) => {
@@ -82,7 +60,6 @@ export class ProfileService {
         id: s.id,
         text: s.text,
         attributes: s.attributes,
-        profileText: profileTexts[i]!,
         embeddingCoverage: embedded[i]!.coverage,
         represented: represented[i]!,
         updatedAt,
@@ -105,10 +82,4 @@ export class ProfileService {
       return users.length;
     });
   }
-}
-
-export function profileText(source: ProfileSource, interactions: readonly Interaction[], items: ReadonlyMap<string, ItemSummary>): string {
-  const own = buildProfileText(source.text, source.attributes);
-  const behaviour = describeBehaviour(interactions, items);
-  return [own, behaviour].filter((p) => p !== '').join('\n');
 }

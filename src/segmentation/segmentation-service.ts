@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { badInput, conflict, notFound } from '../app/errors.js';
 import { outsideRequestScope } from '../app/request-scope.js';
 import { validateId } from '../app/validation.js';
+import type { ProfileTextSource } from '../profiles/profile-texts.js';
 import { USERS } from '../store/collections.js';
 import type { VectorStore } from '../store/port.js';
 import type { ActiveSegments } from './active-segments.js';
@@ -12,6 +13,7 @@ import { runMembershipChanges, type MembershipEvents } from './membership-events
 import type { MembershipRepository } from './membership-repository.js';
 import { clusterPopulation } from './pipeline/cluster-step.js';
 import { describeSegments } from './pipeline/describe-step.js';
+import { profileTextsOfSample } from './pipeline/profile-text-step.js';
 import { RunProgress } from './pipeline/run-progress.js';
 import { DESCRIBE_MIN_PER_SEGMENT, topUpRows, topUpSample } from './pipeline/sample-top-up.js';
 import { scrollPopulation } from './pipeline/scroll-step.js';
@@ -87,6 +89,8 @@ export class SegmentationService {
     private readonly segments: SegmentRepository,
     private readonly active: ActiveSegments,
     private readonly engagements: EngagementSource,
+    /** Profile texts of the describe sample (built on demand: user records do not hold them). */
+    private readonly profileTexts: ProfileTextSource,
     private readonly listener: RunListener,
     private readonly options: SegmentationOptions,
     private readonly logger: Logger,
@@ -210,7 +214,7 @@ export class SegmentationService {
     try {
       progress.phase('scrolling', 0, { status: 'RUNNING', startedAt: new Date() }, true);
 
-      // 1. Scroll: the population's vectors into one matrix, and a sample of their profiles (profiles brought up to date first).
+      // 1. Scroll: the population's vectors into one matrix, and a sample of the users' own fields (profiles brought up to date first).
       await this.options.beforeScroll?.();
       checkCancelled();
       // Users erased from here on are kept out of this run's memberships (see MembershipRepository).
@@ -270,14 +274,16 @@ export class SegmentationService {
         true,
       );
 
-      // 3. Describe: keywords, traits, top items from the profile sample (topped up so that small
-      // segments are described from enough members); sizes and centroids from everyone.
+      // 3. Describe: keywords, traits, top items from the sample (topped up so that small segments
+      // are described from enough members, then given profile texts); sizes and centroids from everyone.
       const extra = topUpRows(ids, clustered.assignments, outcome.k, population.sample.rows, {
         minPerSegment: DESCRIBE_MIN_PER_SEGMENT,
         seed: request.seed,
         maxRows: this.options.describeSampleSize,
       });
-      const sample = await topUpSample(this.store, ids, population.sample, extra);
+      const sampledUsers = await topUpSample(this.store, ids, population.sample, extra);
+      checkCancelled();
+      const sample = await profileTextsOfSample(sampledUsers, ids, this.profileTexts, { signal });
       checkCancelled();
       const sampleIds = Array.from(sample.rows, (row) => ids[row]!);
       const engaged = this.engagements.positiveEngagementsOf(sampleIds);

@@ -80,6 +80,15 @@ export class UserService {
     return new Map(records.map((r) => [r.id, userFromRecord(r)]));
   }
 
+  /**
+   * The profile texts of these users (their vectors' source text), by id: derived data, built on
+   * demand from their own fields, interactions and items (ProfileTexts), one batch for all.
+   */
+  async profileTexts(users: readonly User[]): Promise<Map<string, string>> {
+    const texts = await this.profiles.texts.textsOf(users);
+    return new Map(users.map((u, i) => [u.id, texts[i]!] as const));
+  }
+
   /** Ids among `ids` that are not stored. */
   async missing(ids: string[]): Promise<string[]> {
     const found = new Set(await this.store.existingIds(USERS, ids));

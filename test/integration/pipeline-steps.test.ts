@@ -1,19 +1,24 @@
 /**
  * The run pipeline's store-facing steps against a real store (embedded LanceDB, or the Qdrant
  * adapter in ./qdrant) and a real SQLite database in a temporary directory: scrolling into one
- * matrix with a profile sample, writing segments and memberships (and stopping when
- * cancelled), and the active-segments cache that live assignment and segment search use.
+ * matrix with a sample of users, building the sample's profile texts, writing segments and
+ * memberships (and stopping when cancelled), and the active-segments cache that live assignment
+ * and segment search use.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/database/open-database.js';
+import { InteractionRepository } from '../../src/interactions/interaction-repository.js';
+import { itemToPayload } from '../../src/items/item.js';
+import { ProfileTexts, type ProfileTextSource } from '../../src/profiles/profile-texts.js';
 import { ActiveSegments } from '../../src/segmentation/active-segments.js';
 import { LiveAssignment } from '../../src/segmentation/live-assignment.js';
 import { MembershipRepository } from '../../src/segmentation/membership-repository.js';
 import { orderOutcome } from '../../src/segmentation/pipeline/cluster-step.js';
 import { describeSegments } from '../../src/segmentation/pipeline/describe-step.js';
+import { profileTextsOfSample } from '../../src/segmentation/pipeline/profile-text-step.js';
 import { topUpRows, topUpSample } from '../../src/segmentation/pipeline/sample-top-up.js';
 import { scrollPopulation } from '../../src/segmentation/pipeline/scroll-step.js';
 import { writeRun } from '../../src/segmentation/pipeline/write-step.js';
@@ -21,7 +26,7 @@ import { populationFilter } from '../../src/segmentation/run-request.js';
 import { RunRepository } from '../../src/segmentation/run-repository.js';
 import { queuedRun, type SegmentationRun } from '../../src/segmentation/run.js';
 import { SegmentRepository } from '../../src/segmentation/segment-repository.js';
-import { collectionSpecs, USERS } from '../../src/store/collections.js';
+import { collectionSpecs, ITEMS, USERS } from '../../src/store/collections.js';
 import { createVectorStore } from '../../src/store/create-store.js';
 import type { VectorStore } from '../../src/store/port.js';
 import { flattenAttributes } from '../../src/users/user.js';
@@ -54,10 +59,17 @@ beforeAll(async () => {
       return {
         id: `u${String(i).padStart(4, '0')}`,
         vector: vectorOf(i),
-        payload: { profileText: i % 2 === 0 ? 'mountains snow' : 'beaches sun', attributes, attrs: flattenAttributes(attributes) },
+        // `profileText` as rows written by earlier versions hold it: stale, and never to be read.
+        payload: { text: i % 2 === 0 ? 'mountains snow' : 'beaches sun', profileText: 'legacy stale words', attributes, attrs: flattenAttributes(attributes) },
       };
     }),
   );
+  // One item, liked by the first north user (and one far down the id order): its title belongs in their profile texts.
+  await store.upsert(ITEMS, [{ id: 'i-ski', vector: vectorOf(0), payload: itemToPayload({ id: 'i-ski', title: 'Ski goggles', description: null, tags: ['winter'], attributes: {}, updatedAt: new Date(0) }) }]);
+  new InteractionRepository(db).append([
+    { userId: 'u0000', itemId: 'i-ski', kind: 'LIKE', value: null, at: new Date(0) },
+    { userId: 'u0200', itemId: 'i-ski', kind: 'LIKE', value: null, at: new Date(0) },
+  ]);
 });
 
 afterAll(async () => {
@@ -84,12 +96,12 @@ describe('scroll step', () => {
     expect(rowsSoFar).toEqual([...rowsSoFar].sort((a, b) => a - b));
     expect(pages[1]).toBe(N);
     expect(population.ids).toEqual([...population.ids].sort());
-    // The sample: 40 profiles, in row order, each the text of its row's user.
-    const { rows, texts, attributes } = population.sample;
+    // The sample: 40 users, in row order, each with the own text of its row's user.
+    const { rows, ownTexts, attributes } = population.sample;
     expect(rows).toHaveLength(40);
     rows.forEach((row, s) => {
       const even = Number(population.ids[row]!.slice(1)) % 2 === 0;
-      expect(texts[s]).toBe(even ? 'mountains snow' : 'beaches sun');
+      expect(ownTexts[s]).toBe(even ? 'mountains snow' : 'beaches sun');
       expect(attributes[s]).toEqual({ side: even ? 'north' : 'south' });
     });
   });
@@ -106,8 +118,40 @@ describe('scroll step', () => {
     expect(Array.from(topped.rows)).toEqual([...topped.rows].sort((a, b) => a - b));
     topped.rows.forEach((row, s) => {
       const even = Number(population.ids[row]!.slice(1)) % 2 === 0;
-      expect(topped.texts[s]).toBe(even ? 'mountains snow' : 'beaches sun');
+      expect(topped.ownTexts[s]).toBe(even ? 'mountains snow' : 'beaches sun');
     });
+  });
+
+  it('builds the sample\'s profile texts in batches by the profile recipe (own text, attributes, behaviour), never the stored legacy one', async () => {
+    const population = await scrollPopulation(store, { sampleSize: 1000, seed: 2 });
+    const texts = new ProfileTexts(store, new InteractionRepository(db), ['side']);
+    let batches = 0;
+    const counting: ProfileTextSource = { textsOf: (users, options) => (batches++, texts.textsOf(users, options)) };
+    const reads = vi.spyOn(store, 'get');
+    let profiled;
+    let itemReads;
+    try {
+      profiled = await profileTextsOfSample(population.sample, population.ids, counting, { batchSize: 100 });
+      itemReads = reads.mock.calls.filter(([collection]) => collection === ITEMS).map(([, ids]) => ids);
+    } finally {
+      reads.mockRestore();
+    }
+    expect(batches).toBe(3);
+    // The item is read once for the sample, not once per batch that mentions it.
+    expect(itemReads).toEqual([['i-ski']]);
+    expect(profiled.texts[200]).toBe('mountains snow\nLiked: Ski goggles [winter].');
+    expect(profiled.rows).toBe(population.sample.rows);
+    expect(profiled.texts).toHaveLength(N);
+    const byId = new Map(Array.from(profiled.rows, (row, s) => [population.ids[row]!, profiled.texts[s]!] as const));
+    expect(byId.get('u0000')).toBe('mountains snow\nLiked: Ski goggles [winter].');
+    expect(byId.get('u0001')).toBe('beaches sun');
+    expect(byId.get('u0002')).toBe('mountains snow');
+    expect(profiled.texts.some((t) => t.includes('legacy'))).toBe(false);
+    // Excluded attributes stay out of the texts but not out of the traits' attributes.
+    expect(profiled.attributes[0]).toHaveProperty('side');
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled'));
+    await expect(profileTextsOfSample(population.sample, population.ids, texts, { signal: controller.signal })).rejects.toThrow('cancelled');
   });
 
   it('reads only the filtered population, and stops when cancelled', async () => {
@@ -149,7 +193,12 @@ describe('write step and active segments', () => {
       },
       N,
     );
-    const segments = describeSegments({ runId: 'run-a', n: N, d: D, clustered, sample: { ...population.sample, engaged: Array.from(population.sample.rows, () => []) } });
+    const profiled = await profileTextsOfSample(population.sample, population.ids, new ProfileTexts(store, new InteractionRepository(db), []));
+    const segments = describeSegments({ runId: 'run-a', n: N, d: D, clustered, sample: { ...profiled, engaged: Array.from(profiled.rows, () => []) } });
+    // Keywords come from the built profile texts: the stale stored text of earlier versions is not read.
+    const terms = segments.flatMap((s) => s.segment.keywords.map((k) => k.term));
+    expect(terms).toEqual(expect.arrayContaining(['snow', 'sun']));
+    expect(terms.filter((t) => t === 'legacy' || t === 'stale')).toEqual([]);
     const memberships = new MembershipRepository(db);
     const segmentRepository = new SegmentRepository(store);
     const fractions: number[] = [];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adjustedRandIndex } from '../../src/clustering/ari.js';
+import { classTfIdf } from '../../src/segmentation/keywords.js';
 import { personaData } from '../support/personas.js';
 import { collect, startTestServer, type TestServer } from '../support/test-server.js';
 
@@ -114,6 +115,25 @@ describe('segmentation quality and runs (planted personas)', () => {
       for (let i = 1; i < 3; i++) expect(s.representativeUsers[i - 1]!.score).toBeGreaterThanOrEqual(s.representativeUsers[i]!.score);
     }
     expect(labels.size).toBe(res.data!.segments.length);
+  });
+
+  it('takes keywords from profile texts built by the same recipe as User.profileText', async () => {
+    // The run builds its describe sample's profile texts (user records do not hold them): here the sample
+    // is everyone, so each segment's keywords are c-TF-IDF over its members' User.profileText.
+    const res = await server.gql<{
+      segments: Array<{ index: number; keywords: Array<{ term: string; weight: number }>; members: { edges: Array<{ node: { id: string; profileText: string } }> } }>;
+    }>(`{ segments { index keywords { term weight } members(first: 200) { edges { node { id profileText } } } } }`);
+    expect(res.errors).toBeUndefined();
+    const segments = res.data!.segments;
+    const texts = segments.flatMap((s) => s.members.edges.map((e) => e.node.profileText));
+    const assignments = Int32Array.from(segments.flatMap((s) => s.members.edges.map(() => s.index)));
+    expect(texts).toHaveLength(data.users.length);
+    expect(texts.every((t) => /Bought |Liked: |Viewed /.test(t))).toBe(true);
+    const expected = classTfIdf(texts, assignments, segments.length);
+    for (const s of segments) {
+      expect(s.keywords.map((k) => k.term)).toEqual(expected[s.index]!.map((k) => k.term));
+      s.keywords.forEach((k, i) => expect(k.weight).toBeCloseTo(expected[s.index]![i]!.weight, 12));
+    }
   });
 
   it('searches segments by meaning and places an unknown text (cold start)', async () => {

@@ -84,8 +84,9 @@ export class UserResolver {
       async () => {
         const result = await context.services.users.upsert(users);
         const stored = await context.services.users.getMany(result.ids);
-        const loader = loadersOf(context).users;
-        for (const id of result.ids) loader.clear(id);
+        const loaders = loadersOf(context);
+        for (const id of result.ids) loaders.users.clear(id);
+        for (const user of stored.values()) loaders.profileTexts.clear(user);
         return { ...result, users: result.ids.map((id) => stored.get(id)).filter((u): u is User => u !== undefined) };
       },
       { users: [], count: 0, created: 0, updated: 0, ids: [], warnings: [] },
@@ -95,6 +96,13 @@ export class UserResolver {
   @FieldResolver(() => ID, { description: 'Opaque global id (Node): fetch the user again with node(id:).' })
   nodeId(@Root() user: User) {
     return toGlobalId('User', user.id);
+  }
+
+  // Declared on UserType (so the schema keeps its field order); resolved here.
+  @FieldResolver(() => String)
+  profileText(@Root() user: User, @Ctx() context: GraphQLContext) {
+    // Derived on demand (not stored in the user record): every user of a list in one batch.
+    return loadersOf(context).profileTexts.load(user);
   }
 
   @FieldResolver(() => SegmentType, { nullable: true, description: 'The user\'s segment in the active run; null before the first run, or outside its filter.' })

@@ -9,7 +9,7 @@ import { Field, ID, InterfaceType } from 'type-graphql';
   description:
     'An object with a global id: fetch it again with node(id:) or nodes(ids:). Implemented by User, Item, Segment and SegmentationRun.',
   resolveType: (value: Record<string, unknown>) => {
-    if ('profileText' in value) return 'User';
+    if ('represented' in value) return 'User';
     if ('title' in value) return 'Item';
     if ('keywords' in value) return 'Segment';
     return 'SegmentationRun';

@@ -17,6 +17,7 @@ export class UserType extends NodeInterface {
   @Field(() => JSONObjectScalar, { description: 'Attributes as sent: a flat object of scalars or lists of scalars ({} when none).' })
   attributes!: Record<string, unknown>;
 
+  // Derived on demand, not stored in the user record: resolved by UserResolver.profileText.
   @Field(() => String, { description: 'The text the user\'s vector was embedded from: their text plus attributes written out.' })
   profileText!: string;
 

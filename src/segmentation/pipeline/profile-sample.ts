@@ -1,7 +1,8 @@
 import type { Attributes } from '../../app/validation.js';
 
 /**
- * Profiles (texts and attributes) a run describes its segments from, when the population is
+ * Users (their own text and attributes; their profile texts are built from these afterwards,
+ * see profile-text-step.ts) a run describes its segments from, when the population is
  * larger than DESCRIBE_SAMPLE_SIZE: keywords, traits and top items are shares and lifts,
  * which a uniform sample of tens of thousands estimates closely, while holding every text of
  * a million users would take hundreds of MB of the main thread's heap.
@@ -11,9 +12,17 @@ import type { Attributes } from '../../app/validation.js';
  * seed whatever the scroll order, and built in one pass holding at most `capacity` profiles.
  * Segment sizes, shares, centroids and memberships always come from every user, never the sample.
  */
+/** Sampled rows (indices into the population) in row order, with each user's own text and attributes. */
+export interface SampledUsers {
+  rows: Int32Array;
+  /** What each user wrote (null when nothing): not yet their profile text. */
+  ownTexts: Array<string | null>;
+  attributes: Attributes[];
+}
+
 export class ProfileSample {
   /** A max-heap on hash over the kept entries (the root is the first to go). */
-  private readonly heap: Array<{ hash: number; row: number; text: string; attributes: Attributes }> = [];
+  private readonly heap: Array<{ hash: number; row: number; ownText: string | null; attributes: Attributes }> = [];
 
   constructor(
     readonly capacity: number,
@@ -30,7 +39,7 @@ export class ProfileSample {
    * Offers row `row` (user `id`); kept if its hash is among the `capacity` smallest so far.
    * The profile is read only then (most rows of a large population never are).
    */
-  offer(row: number, id: string, profile: () => { text: string; attributes: Attributes }): void {
+  offer(row: number, id: string, profile: () => { ownText: string | null; attributes: Attributes }): void {
     const hash = sampleHash(this.seed, id);
     const heap = this.heap;
     if (heap.length < this.capacity) {
@@ -42,10 +51,10 @@ export class ProfileSample {
     }
   }
 
-  /** The kept profiles in row order. */
-  result(): { rows: Int32Array; texts: string[]; attributes: Attributes[] } {
+  /** The kept users in row order. */
+  result(): SampledUsers {
     const kept = [...this.heap].sort((a, b) => a.row - b.row);
-    return { rows: Int32Array.from(kept, (e) => e.row), texts: kept.map((e) => e.text), attributes: kept.map((e) => e.attributes) };
+    return { rows: Int32Array.from(kept, (e) => e.row), ownTexts: kept.map((e) => e.ownText), attributes: kept.map((e) => e.attributes) };
   }
 
   private siftUp(i: number): void {

@@ -1,7 +1,7 @@
 import type { Attributes } from '../../app/validation.js';
 import { USERS } from '../../store/collections.js';
 import type { VectorStore } from '../../store/port.js';
-import { sampleHash } from './profile-sample.js';
+import { sampleHash, type SampledUsers } from './profile-sample.js';
 
 /**
  * Every segment is described from at least this many members (all of them when it is
@@ -12,12 +12,6 @@ export const DESCRIBE_MIN_PER_SEGMENT = 200;
 
 /** Users per store call when topping up. */
 const GET_CHUNK = 1000;
-
-export interface ProfileRows {
-  rows: Int32Array;
-  texts: string[];
-  attributes: Attributes[];
-}
 
 /**
  * Rows to add to the sample so that every segment has min(size, minPerSegment) sampled
@@ -56,24 +50,24 @@ export function topUpRows(
 }
 
 /**
- * Reads the profiles of the top-up rows from the store and merges them into the sample (row
- * order). A user erased or changed since the scroll is described as the store has them now, or
- * left out.
+ * Reads the own text and attributes of the top-up rows' users from the store and merges them
+ * into the sample (row order). A user erased or changed since the scroll is described as the
+ * store has them now, or left out.
  */
-export async function topUpSample(store: VectorStore, ids: readonly string[], sample: ProfileRows, extra: Int32Array): Promise<ProfileRows> {
+export async function topUpSample(store: VectorStore, ids: readonly string[], sample: SampledUsers, extra: Int32Array): Promise<SampledUsers> {
   if (extra.length === 0) return sample;
-  const found = new Map<number, { text: string; attributes: Attributes }>();
+  const found = new Map<number, { ownText: string | null; attributes: Attributes }>();
   for (let start = 0; start < extra.length; start += GET_CHUNK) {
     const rows = extra.subarray(start, start + GET_CHUNK);
     const records = await store.get(USERS, Array.from(rows, (row) => ids[row]!));
     const rowOf = new Map(Array.from(rows, (row) => [ids[row]!, row] as const));
     for (const r of records) {
-      found.set(rowOf.get(r.id)!, { text: (r.payload.profileText as string | undefined) ?? '', attributes: (r.payload.attributes as Attributes | undefined) ?? {} });
+      found.set(rowOf.get(r.id)!, { ownText: (r.payload.text as string | null | undefined) ?? null, attributes: (r.payload.attributes as Attributes | undefined) ?? {} });
     }
   }
   const merged = [
-    ...Array.from(sample.rows, (row, s) => ({ row, text: sample.texts[s]!, attributes: sample.attributes[s]! })),
+    ...Array.from(sample.rows, (row, s) => ({ row, ownText: sample.ownTexts[s] ?? null, attributes: sample.attributes[s]! })),
     ...[...found].map(([row, p]) => ({ row, ...p })),
   ].sort((a, b) => a.row - b.row);
-  return { rows: Int32Array.from(merged, (m) => m.row), texts: merged.map((m) => m.text), attributes: merged.map((m) => m.attributes) };
+  return { rows: Int32Array.from(merged, (m) => m.row), ownTexts: merged.map((m) => m.ownText), attributes: merged.map((m) => m.attributes) };
 }

@@ -2,9 +2,9 @@ import type { Attributes } from '../../app/validation.js';
 import { USERS } from '../../store/collections.js';
 import type { Filter, VectorStore } from '../../store/port.js';
 import { GrowableMatrix } from './growable-matrix.js';
-import { ProfileSample } from './profile-sample.js';
+import { ProfileSample, type SampledUsers } from './profile-sample.js';
 
-/** What a run clusters and describes: every user's id and vector, and a sample of their profiles. */
+/** What a run clusters and describes: every user's id and vector, and a sample of the users' own fields. */
 export interface ScrolledPopulation {
   /** User id of each row. */
   ids: string[];
@@ -12,8 +12,8 @@ export interface ScrolledPopulation {
   matrix: Float32Array;
   n: number;
   d: number;
-  /** Profiles of a seeded sample of rows, in row order (see ProfileSample). */
-  sample: { rows: Int32Array; texts: string[]; attributes: Attributes[] };
+  /** Own text and attributes of a seeded sample of rows, in row order (see ProfileSample). */
+  sample: SampledUsers;
   /** Users left out because their vector is zero (nothing the model could represent, no behaviour). */
   unrepresentedUsers: number;
 }
@@ -31,7 +31,7 @@ export interface ScrollStepOptions {
 /**
  * Scroll step: streams the population batch by batch (one pass over the store, in its own
  * order), appending each vector to one growing Float32Array (pre-sized from the store's count)
- * and offering each profile to the sample; then puts the rows in id order, in place, so a run
+ * and offering each user (own text and attributes) to the sample; then puts the rows in id order, in place, so a run
  * with a given seed does not depend on where the store happens to keep its rows. Only a batch
  * of records, the ids, the matrix and the sample are held at any time.
  */
@@ -54,7 +54,7 @@ export async function scrollPopulation(store: VectorStore, options: ScrollStepOp
       matrix ??= new GrowableMatrix(record.vector.length, expected);
       matrix.append(record.vector);
       sample.offer(ids.length, record.id, () => ({
-        text: (record.payload.profileText as string | undefined) ?? '',
+        ownText: (record.payload.text as string | null | undefined) ?? null,
         attributes: (record.payload.attributes as Attributes | undefined) ?? {},
       }));
       ids.push(record.id);
@@ -103,8 +103,8 @@ export function permuteRows(matrix: Float32Array, d: number, order: Uint32Array)
   }
 }
 
-function remapSample(sample: ScrolledPopulation['sample'], position: Int32Array): ScrolledPopulation['sample'] {
-  const entries = Array.from(sample.rows, (row, i) => ({ row: position[row]!, text: sample.texts[i]!, attributes: sample.attributes[i]! }));
+function remapSample(sample: SampledUsers, position: Int32Array): SampledUsers {
+  const entries = Array.from(sample.rows, (row, i) => ({ row: position[row]!, ownText: sample.ownTexts[i] ?? null, attributes: sample.attributes[i]! }));
   entries.sort((a, b) => a.row - b.row);
-  return { rows: Int32Array.from(entries, (e) => e.row), texts: entries.map((e) => e.text), attributes: entries.map((e) => e.attributes) };
+  return { rows: Int32Array.from(entries, (e) => e.row), ownTexts: entries.map((e) => e.ownText), attributes: entries.map((e) => e.attributes) };
 }

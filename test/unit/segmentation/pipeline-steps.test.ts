@@ -32,34 +32,34 @@ describe('ProfileSample', () => {
 
   it('keeps at most its capacity, in row order, the same users whatever the order they come in', () => {
     const forward = new ProfileSample(300, 7);
-    ids.forEach((id, row) => forward.offer(row, id, () => ({ text: `text ${id}`, attributes: { n: row } })));
+    ids.forEach((id, row) => forward.offer(row, id, () => ({ ownText: `text ${id}`, attributes: { n: row } })));
     const backward = new ProfileSample(300, 7);
-    for (let row = ids.length - 1; row >= 0; row--) backward.offer(row, ids[row]!, () => ({ text: `text ${ids[row]}`, attributes: { n: row } }));
+    for (let row = ids.length - 1; row >= 0; row--) backward.offer(row, ids[row]!, () => ({ ownText: `text ${ids[row]}`, attributes: { n: row } }));
     const a = forward.result();
     const b = backward.result();
     expect(a.rows.length).toBe(300);
     expect(Array.from(a.rows)).toEqual([...a.rows].sort((x, y) => x - y));
     expect(Array.from(b.rows)).toEqual(Array.from(a.rows));
-    expect(a.texts[0]).toBe(`text ${ids[a.rows[0]!]}`);
+    expect(a.ownTexts[0]).toBe(`text ${ids[a.rows[0]!]}`);
     expect(a.attributes[5]).toEqual({ n: a.rows[5] });
   });
 
   it('reads a profile only when the row enters the sample', () => {
     const sample = new ProfileSample(50, 7);
     let reads = 0;
-    ids.forEach((id, row) => sample.offer(row, id, () => (reads++, { text: id, attributes: {} })));
+    ids.forEach((id, row) => sample.offer(row, id, () => (reads++, { ownText: id, attributes: {} })));
     // Bottom-k over 5,000 rows in random hash order: about k·(1 + ln(n/k)) ≈ 280 admissions, not 5,000.
     expect(reads).toBeGreaterThanOrEqual(50);
     expect(reads).toBeLessThan(600);
-    expect(sample.result().texts.every((text, i) => text === ids[sample.result().rows[i]!])).toBe(true);
+    expect(sample.result().ownTexts.every((text, i) => text === ids[sample.result().rows[i]!])).toBe(true);
   });
 
   it('is a different, roughly uniform sample for another seed, and everyone when the population is smaller', () => {
     const one = new ProfileSample(1000, 1);
     const two = new ProfileSample(1000, 2);
     ids.forEach((id, row) => {
-      one.offer(row, id, () => ({ text: '', attributes: {} }));
-      two.offer(row, id, () => ({ text: '', attributes: {} }));
+      one.offer(row, id, () => ({ ownText: '', attributes: {} }));
+      two.offer(row, id, () => ({ ownText: '', attributes: {} }));
     });
     const rowsOne = one.result().rows;
     const rowsTwo = new Set(two.result().rows);
@@ -74,7 +74,7 @@ describe('ProfileSample', () => {
       expect(inFifth).toBeLessThan(260);
     }
     const all = new ProfileSample(10, 3);
-    ids.slice(0, 4).forEach((id, row) => all.offer(row, id, () => ({ text: '', attributes: {} })));
+    ids.slice(0, 4).forEach((id, row) => all.offer(row, id, () => ({ ownText: '', attributes: {} })));
     expect(Array.from(all.result().rows)).toEqual([0, 1, 2, 3]);
     expect(sampleHash(1, 'a')).not.toBe(sampleHash(2, 'a'));
   });
