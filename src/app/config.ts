@@ -93,7 +93,7 @@ export const configSchema = z.object({
   LANCEDB_IDLE_COMPACT_MS: positiveInt(0, 24 * 3_600_000).default(30_000),
   LANCEDB_INDEX_MIN_ROWS: positiveInt(0, 1_000_000_000).default(50_000),
   LANCEDB_INDEX_TYPE: z.enum(VECTOR_INDEX_TYPES).default('IVF_FLAT'),
-  LANCEDB_NPROBES: positiveInt(1, 100_000).default(20),
+  LANCEDB_NPROBES: positiveInt(1, 100_000).default(10),
   LANCEDB_REFINE_FACTOR: positiveInt(1, 1000).default(10),
   LANCEDB_EF: positiveInt(0, 100_000).default(0),
   LANCEDB_INDEX_CACHE_MB: positiveInt(16, 1_000_000).default(512),

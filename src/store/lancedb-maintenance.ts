@@ -92,7 +92,7 @@ export interface CacheBudget {
 
 export const DEFAULT_CACHE: CacheBudget = { indexBytes: 512 * 2 ** 20, metadataBytes: 128 * 2 ** 20 };
 
-export const DEFAULT_TUNING: SearchTuning = { nprobes: 20, refineFactor: 10, ef: 0 };
+export const DEFAULT_TUNING: SearchTuning = { nprobes: 10, refineFactor: 10, ef: 0 };
 
 /** What has been written to a table since its last compaction. */
 export interface PendingWrites {

@@ -38,7 +38,7 @@ describe('embedded store settings', () => {
   it('maps the LANCEDB_* variables onto the store options, with defaults', () => {
     expect(lanceStoreSettings(loadConfig({}))).toEqual({
       maintenance: { compactEveryRows: 50_000, compactEveryFragments: 50, compactShare: 0.5, pruneOlderThanMs: 10_000, idleAfterMs: 30_000, indexMinRows: 50_000, indexType: 'IVF_FLAT' },
-      search: { nprobes: 20, refineFactor: 10, ef: 0 },
+      search: { nprobes: 10, refineFactor: 10, ef: 0 },
       cache: { indexBytes: 512 * 2 ** 20, metadataBytes: 128 * 2 ** 20 },
     });
     const custom = lanceStoreSettings(
