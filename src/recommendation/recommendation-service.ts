@@ -244,10 +244,11 @@ export class RecommendationService {
     // The popularity prior: segment-conditioned (soft membership, shrunk toward overall
     // popularity) when segments are used; without a segment (or with segments turned off)
     // global popularity takes its weight.
-    const prior = useSegments ? await this.segmentPrior(context, user) : [];
     const weights = { ...this.options.blendWeights };
     const history = context.engagement.seen.size;
     weights.SEGMENT_POPULAR += (this.options.sparseUserPopularWeight * this.options.sparseHistory) / (this.options.sparseHistory + history);
+    // The prior reads every segment's profile: not computed when it would weigh nothing.
+    const prior = useSegments && weights.SEGMENT_POPULAR > 0 ? await this.segmentPrior(context, user) : [];
     if (prior.length === 0) {
       weights.POPULAR += weights.SEGMENT_POPULAR;
       weights.SEGMENT_POPULAR = 0;
