@@ -114,6 +114,7 @@ export const configSchema = z.object({
   RECOMMEND_SPARSE_HISTORY: positiveInt(1, 100_000).default(3),
   RECOMMEND_SEGMENT_PRIOR_SMOOTHING: z.coerce.number({ message: 'expected a number' }).min(0).max(1_000_000).default(20),
   RECOMMEND_CONTENT_TEXT_WEIGHT: z.coerce.number({ message: 'expected a number' }).min(0).max(100).default(0.3),
+  RECOMMEND_POPULARITY_HALF_LIFE_DAYS: z.coerce.number({ message: 'expected a number' }).min(0).max(100_000).default(30),
   COLLABORATIVE_EASE_MAX_ITEMS: positiveInt(0, 20_000).default(3000),
   COLLABORATIVE_EASE_LAMBDA: z.coerce.number({ message: 'expected a number' }).positive().max(1e9).default(300),
   COLLABORATIVE_NEIGHBOURS: positiveInt(1, 10_000).default(100),

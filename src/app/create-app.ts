@@ -358,6 +358,7 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
       sparseHistory: config.RECOMMEND_SPARSE_HISTORY,
       segmentPriorSmoothing: config.RECOMMEND_SEGMENT_PRIOR_SMOOTHING,
       contentTextWeight: config.RECOMMEND_CONTENT_TEXT_WEIGHT,
+      popularityHalfLifeDays: config.RECOMMEND_POPULARITY_HALF_LIFE_DAYS,
       collaborative: {
         easeMaxItems: config.COLLABORATIVE_EASE_MAX_ITEMS,
         easeLambda: config.COLLABORATIVE_EASE_LAMBDA,

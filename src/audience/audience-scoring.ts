@@ -57,6 +57,8 @@ export function fuseEvidence(evidence: EvidenceArrays, weights: AudienceWeights,
 export interface Histories {
   offsets: Int32Array;
   items: Int32Array;
+  /** How strongly the user engaged with each entry of `items`, as the collaborative model is trained (absent: 1 each). */
+  strengths?: Float32Array;
 }
 
 export interface HistoryScores {
@@ -83,7 +85,7 @@ export function historyScores(histories: Histories, weightInto: Float64Array): H
     let sum = 0;
     for (let t = histories.offsets[u]!; t < histories.offsets[u + 1]!; t++) {
       const item = histories.items[t]!;
-      const w = weightInto[item]!;
+      const w = (histories.strengths ? histories.strengths[t]! : 1) * weightInto[item]!;
       sum += w;
       if (w > contribution[u]!) [contribution[u], because[u]] = [w, item];
     }

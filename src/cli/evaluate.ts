@@ -16,7 +16,7 @@ import path from 'node:path';
 import { loadConfig } from '../app/config.js';
 import { parseCliArgs, usageError } from './cli-args.js';
 import { createApp, type App } from '../app/create-app.js';
-import { EaseRanker, ItemGraphRanker, PopularityRanker, RandomRanker, UserKnnRanker, type Ranker } from '../evaluation/baselines.js';
+import { EaseRanker, ItemGraphRanker, PopularityRanker, RandomRanker, TrendingPopularityRanker, UserKnnRanker, type Ranker } from '../evaluation/baselines.js';
 import { pairedBootstrap, type DifferenceInterval } from '../evaluation/bootstrap.js';
 import { activityRanker, buildAudienceSet, evaluateAudience, formatAudienceTable, type AudienceEvaluationSet, type AudienceRow } from '../evaluation/audience.js';
 import type { AudienceWeights } from '../audience/audience-scoring.js';
@@ -46,10 +46,21 @@ interface ServiceSpec {
   useSegments: boolean;
 }
 
+/** Half-lives (days) the trending baseline tries on validation; the service gets the chosen one. */
+const TRENDING_HALF_LIVES = [3, 10, 30, 100, 300];
+/** EASE's λ on validation: the baseline's and the service's (the same values and budget). */
+const EASE_LAMBDAS = [150, 300, 500, 1000, 2000];
+
 const BASELINES: BaselineSpec[] = [
   { id: 'random', kind: 'baseline', grid: [(_, set, seed) => new RandomRanker(set.catalogue, set.history, seed)] },
   // Every training rating counts: this variant gives NDCG@10 = 0.133 on ua (ratings ≥ 4 only: 0.127).
   { id: 'popularity', kind: 'baseline', grid: [(train, set) => new PopularityRanker(train, set.history, set.catalogue)] },
+  // The service's time-aware popularity; the half-life chosen here is also the service's (RECOMMEND_POPULARITY_HALF_LIFE_DAYS).
+  {
+    id: 'trending',
+    kind: 'baseline',
+    grid: TRENDING_HALF_LIVES.map((halfLifeDays) => (train: MovieLensRating[], set: EvaluationSet) => new TrendingPopularityRanker(train, set.history, { halfLifeDays })),
+  },
   // Grids ending at a value validation chose (cold start: 200 neighbours, λ 1000) were widened once by a step.
   { id: 'item-knn', kind: 'baseline', grid: [25, 50, 100, 200, 400].map((k) => (train: MovieLensRating[]) => new ItemGraphRanker(train, { method: 'COSINE', neighbours: k })) },
   { id: 'user-knn', kind: 'baseline', grid: [25, 50, 100, 200, 400].map((k) => (train: MovieLensRating[]) => new UserKnnRanker(train, { neighbours: k })) },
@@ -64,7 +75,7 @@ const BASELINES: BaselineSpec[] = [
       [1, 0.5, 50],
     ].map(([alpha, beta, neighbours]) => (train: MovieLensRating[]) => new ItemGraphRanker(train, { method: 'RP3BETA', alpha, beta, neighbours: neighbours! })),
   },
-  { id: 'ease', kind: 'baseline', grid: [150, 300, 500, 1000, 2000].map((lambda) => (train: MovieLensRating[]) => new EaseRanker(train, { lambda })) },
+  { id: 'ease', kind: 'baseline', grid: EASE_LAMBDAS.map((lambda) => (train: MovieLensRating[]) => new EaseRanker(train, { lambda })) },
 ];
 const SERVICE: ServiceSpec[] = [
   { id: 'POPULAR', kind: 'service', name: 'POPULAR', strategy: 'POPULAR', useSegments: true },
@@ -283,6 +294,8 @@ interface AudienceRun {
 interface ServiceTuning {
   /** Per BLENDED variant (with / without segments): every setting tried on validation, and the chosen one. */
   variants: Array<{ variant: string; tried: Array<{ name: string; ndcg: number }>; chosen: string }>;
+  /** The service's EASE λ, tuned on COLLABORATIVE before the blend. */
+  easeLambda?: { tried: Array<{ name: string; ndcg: number }>; chosen: number };
 }
 
 /**
@@ -297,9 +310,10 @@ async function runService(
   set: EvaluationSet,
   progress: PhaseProgress,
   rows: EvaluationRow[],
-  mode: { tune: true; blend: boolean } | { tune: false; chosen: Map<boolean, BlendSettings> },
+  mode: { tune: true; blend: boolean } | { tune: false; chosen: Map<boolean, BlendSettings>; easeLambda: number | null },
   tuning: ServiceTuning = { variants: [] },
   audience: AudienceRun | null = null,
+  popularityHalfLifeDays: number | null = null,
 ): Promise<ServiceReport> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'segmentql-eval-'));
   let app: App | null = null;
@@ -332,6 +346,11 @@ async function runService(
     );
     progress.end(`ready, data in ${dataDir}`);
     const recommender = app.services.recommendations;
+    // Popularity's half-life is the trending baseline's choice on validation (one knob, tuned once).
+    if (popularityHalfLifeDays !== null) recommender.tuneBlend({ popularityHalfLifeDays });
+    // The replay's "now" for a user: their last training interaction (trending counts nothing later).
+    const lastTrainingAt = new Map<string, number>();
+    for (const r of train) lastTrainingAt.set(r.userId, Math.max(lastTrainingAt.get(r.userId) ?? -Infinity, r.at.getTime()));
 
     // Small batches for items and users so the bar moves while they are embedded.
     const ingest = async (what: string, total: number, batches: Array<() => Promise<unknown>>, sizes: number[]) => {
@@ -397,7 +416,13 @@ async function runService(
     const evaluateSpec = async (spec: ServiceSpec, name: string) => {
       const recommend = async (userId: string, k: number) => {
         await checkpoint();
-        const recommendations = await recommender.recommend(userId, { limit: k, strategy: spec.strategy, useSegments: spec.useSegments });
+        const asOfMs = lastTrainingAt.get(userId);
+        const recommendations = await recommender.recommend(userId, {
+          limit: k,
+          strategy: spec.strategy,
+          useSegments: spec.useSegments,
+          ...(asOfMs !== undefined ? { asOf: new Date(asOfMs) } : {}),
+        });
         return recommendations.map((r) => r.item.id);
       };
       // One untimed call first, so building derived indexes is not charged to the first user.
@@ -405,6 +430,21 @@ async function runService(
       return evaluateWithProgress(name, 'service', recommend, set, progress);
     };
     if (mode.tune) {
+      if (mode.blend) {
+        // The service's EASE λ first, on COLLABORATIVE alone, with the EASE baseline's budget and values.
+        const collaborativeSpec: ServiceSpec = { id: 'COLLABORATIVE', kind: 'service', name: 'COLLABORATIVE', strategy: 'COLLABORATIVE', useSegments: true };
+        const tried: Array<{ name: string; ndcg: number }> = [];
+        for (const lambda of EASE_LAMBDAS) {
+          recommender.tuneCollaborative({ easeLambda: lambda });
+          await recommender.refreshModel();
+          tried.push({ name: `λ ${lambda}`, ndcg: (await evaluateSpec(collaborativeSpec, `COLLABORATIVE [validation: λ ${lambda}]`)).ndcg });
+        }
+        const best = tried.reduce((a, b) => (b.ndcg > a.ndcg ? b : a));
+        const lambda = EASE_LAMBDAS[tried.indexOf(best)]!;
+        tuning.easeLambda = { tried, chosen: lambda };
+        recommender.tuneCollaborative({ easeLambda: lambda });
+        await recommender.refreshModel();
+      }
       for (const spec of mode.blend ? serviceStrategies.filter((s) => s.strategy === 'BLENDED') : []) {
         const tried: Array<{ name: string; ndcg: number }> = [];
         for (const candidate of BLEND_GRID) {
@@ -415,6 +455,10 @@ async function runService(
         tuning.variants.push({ variant: spec.name, tried, chosen: best.name });
       }
     } else {
+      if (mode.easeLambda !== null) {
+        recommender.tuneCollaborative({ easeLambda: mode.easeLambda });
+        await recommender.refreshModel();
+      }
       for (const spec of serviceStrategies) {
         const chosen = mode.chosen.get(spec.useSegments);
         if (chosen) recommender.tuneBlend(chosen);
@@ -486,6 +530,7 @@ async function evaluateWithProgress(
 interface TunedRow {
   id: string;
   chosen: string;
+  chosenIndex: number;
   validation: Array<{ name: string; ndcg: number }>;
 }
 
@@ -519,12 +564,12 @@ async function tunedBaselines(
       }
     }
     if (validationOnly) {
-      tuned.push({ id: spec.id, chosen: tried[bestIndex]!.name, validation: tried });
+      tuned.push({ id: spec.id, chosen: tried[bestIndex]!.name, chosenIndex: bestIndex, validation: tried });
       continue;
     }
     const ranker = spec.grid[bestIndex]!(split.train, set, seed);
     rows.push(await evaluateWithProgress(ranker.name, 'baseline', (u, k) => ranker.rank(u, k), set, progress));
-    tuned.push({ id: spec.id, chosen: ranker.name, validation: tried });
+    tuned.push({ id: spec.id, chosen: ranker.name, chosenIndex: bestIndex, validation: tried });
   }
   return tuned;
 }
@@ -543,6 +588,8 @@ async function main(): Promise<void> {
 
   const rows: EvaluationRow[] = [];
   const tuning = await tunedBaselines(data, split, set, progress, rows);
+  const trendingTuned = tuning.find((t) => t.id === 'trending');
+  const halfLife = trendingTuned ? TRENDING_HALF_LIVES[trendingTuned.chosenIndex]! : null;
   // The service's blend is tuned like the baselines: on the validation split carved from the training part.
   const serviceTuning: ServiceTuning = { variants: [] };
   const chosen = new Map<boolean, BlendSettings>();
@@ -561,7 +608,7 @@ async function main(): Promise<void> {
     const audienceTuning: AudienceRun | null = audienceOn
       ? { set: buildAudienceSet(validation.train, validation.test, userIds, { maxItems: audienceItems, seed }), tune: true, chosen: null, rows: [], tried: [] }
       : null;
-    await runService(data, validation.train, validationSet, progress, [], { tune: true, blend: tuneBlend }, serviceTuning, audienceTuning);
+    await runService(data, validation.train, validationSet, progress, [], { tune: true, blend: tuneBlend }, serviceTuning, audienceTuning, halfLife);
     if (audienceTuning && audienceTuning.tried.length > 0) {
       const best = audienceTuning.tried.reduce((a, b) => (b.recall > a.recall ? b : a));
       chosenAudience = AUDIENCE_GRID.find((g) => g.name === best.name)!.weights;
@@ -576,14 +623,15 @@ async function main(): Promise<void> {
   }
   if (validationOnly) {
     process.stdout.write(`\nMovieLens 100k, ${protocol} split, validation only (NDCG@${top}; the test part was not evaluated):\n`);
-    for (const t of [...tuning.map((t) => ({ variant: t.id, tried: t.validation })), ...serviceTuning.variants]) {
+    const lambdaTuning = serviceTuning.easeLambda ? [{ variant: 'COLLABORATIVE (service EASE)', tried: serviceTuning.easeLambda.tried }] : [];
+    for (const t of [...tuning.map((t) => ({ variant: t.id, tried: t.validation })), ...lambdaTuning, ...serviceTuning.variants]) {
       for (const tried of t.tried) process.stdout.write(`  ${t.variant}: ${tried.name}: ${tried.ndcg.toFixed(4)}\n`);
     }
     return;
   }
   const audienceSet = audienceOn ? buildAudienceSet(split.train, split.test, userIds, { maxItems: audienceItems, seed }) : null;
   const audienceRun: AudienceRun | null = audienceSet ? { set: audienceSet, tune: false, chosen: chosenAudience, rows: [], tried: [] } : null;
-  const service = serviceStrategies.length > 0 ? await runService(data, split.train, set, progress, rows, { tune: false, chosen }, undefined, audienceRun) : null;
+  const service = serviceStrategies.length > 0 ? await runService(data, split.train, set, progress, rows, { tune: false, chosen, easeLambda: serviceTuning.easeLambda?.chosen ?? null }, undefined, audienceRun, halfLife) : null;
   const audienceRows: AudienceRow[] = [];
   const audienceIntervals: Array<{ comparison: string } & DifferenceInterval> = [];
   if (audienceRun && audienceSet) {
@@ -611,12 +659,16 @@ async function main(): Promise<void> {
   compare(byName.get('SEGMENT_POPULAR'), byName.get('POPULAR'));
   const popularity = byName.get('popularity');
   if (popularity && popularity !== bestBaseline) compare(blended, popularity);
+  const trendingRow = rows.find((r) => r.kind === 'baseline' && r.name.startsWith('trending'));
+  if (trendingRow && trendingRow !== bestBaseline) compare(blended, trendingRow);
+  compare(byName.get('POPULAR'), popularity);
 
   process.stdout.write(
     `\nMovieLens 100k, ${protocol} split: ${set.users.length} users with a held-out rating ≥ ${set.minRating}` +
       `${split.scored ? ' (cold users only)' : ''}; top ${top} of the items not in their training history\n`,
   );
   for (const t of tuning) if (t.validation.length > 0) process.stdout.write(`tuned on validation: ${t.id} → ${t.chosen}\n`);
+  if (serviceTuning.easeLambda) process.stdout.write(`tuned on validation: the service's EASE → λ ${serviceTuning.easeLambda.chosen}\n`);
   for (const v of serviceTuning.variants) process.stdout.write(`tuned on validation: ${v.variant} → ${v.chosen}\n`);
   if (service) {
     process.stdout.write(

@@ -9,6 +9,7 @@ import { Random } from '../clustering/random.js';
 import { compareIds } from './movielens.js';
 import { easeWeights } from '../recommendation/ease.js';
 import { ItemGraph, type ItemGraphOptions } from '../recommendation/item-graph.js';
+import { DAY_MS, trendingCounts } from '../recommendation/trending.js';
 
 export interface Rating {
   userId: string;
@@ -96,6 +97,37 @@ export class PopularityRanker implements Ranker {
       if (!seen.has(id)) out.push(id);
     }
     return out;
+  }
+}
+
+/**
+ * Trending popularity (the service's time-aware popularity, trending.ts): per user, each
+ * training rating made at or before the user's last training rating counts 2^(−age / half-life).
+ * What production has when the user comes back right after their last interaction.
+ */
+export class TrendingPopularityRanker implements Ranker {
+  readonly name: string;
+  private readonly engagements: Array<{ itemId: string; atMs: number }>;
+  private readonly lastAt = new Map<string, number>();
+
+  constructor(
+    ratings: Iterable<Rating & { at: Date }>,
+    private readonly history: History,
+    private readonly options: { halfLifeDays: number },
+  ) {
+    this.name = `trending popularity (half-life ${options.halfLifeDays} d)`;
+    this.engagements = [];
+    for (const r of ratings) {
+      const atMs = r.at.getTime();
+      this.engagements.push({ itemId: r.itemId, atMs });
+      this.lastAt.set(r.userId, Math.max(this.lastAt.get(r.userId) ?? -Infinity, atMs));
+    }
+  }
+
+  rank(userId: string, k: number): string[] {
+    const reference = this.lastAt.get(userId) ?? Infinity;
+    const counts = trendingCounts(this.engagements, reference, this.options.halfLifeDays * DAY_MS);
+    return topUnseen([...counts], this.history.get(userId) ?? EMPTY, k);
   }
 }
 

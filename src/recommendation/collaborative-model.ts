@@ -34,6 +34,8 @@ export interface CollaborativeJob {
   itemIds: string[];
   offsets: Int32Array;
   items: Int32Array;
+  /** How strongly the user engaged with each entry of `items` (0..1, affinityWeight); absent: every entry 1. */
+  strengths?: Float32Array;
   options: CollaborativeOptions;
 }
 
@@ -55,21 +57,34 @@ function histories(job: CollaborativeJob): Int32Array[] {
   return out;
 }
 
-function asMaps(job: CollaborativeJob, users: Int32Array[]): Array<Map<string, number>> {
-  return users.map((items) => new Map(Array.from(items, (i) => [job.itemIds[i]!, 1] as [string, number])));
+function strengthsOf(job: CollaborativeJob): Float32Array[] | undefined {
+  const strengths = job.strengths;
+  if (!strengths) return undefined;
+  const out: Float32Array[] = [];
+  for (let u = 0; u + 1 < job.offsets.length; u++) out.push(strengths.subarray(job.offsets[u]!, job.offsets[u + 1]!));
+  return out;
+}
+
+function asMaps(job: CollaborativeJob, users: Int32Array[], strengths?: Float32Array[]): Array<Map<string, number>> {
+  return users.map((items, u) => new Map(Array.from(items, (i, t) => [job.itemIds[i]!, strengths ? strengths[u]![t]! : 1] as [string, number])));
 }
 
 export function buildCollaborativeParts(job: CollaborativeJob): CollaborativeParts {
   const started = Date.now();
   const users = histories(job);
+  const strengths = strengthsOf(job);
+  // The model learns from graded engagement (a 5-star rating says more than a 2-star one, a
+  // purchase more than a view): on MovieLens validation this beat binary data for EASE and RP3beta.
+  // Co-engagement for CONTENT stays binary: it is "who engaged with both", the audiences' overlap.
   const maps = asMaps(job, users);
+  const graded = strengths ? asMaps(job, users, strengths) : maps;
   const m = job.itemIds.length;
   const { options } = job;
   const useEase = m > 0 && m <= options.easeMaxItems;
-  const ease = useEase ? Float32Array.from(easeWeights(users, m, options.easeLambda)) : null;
+  const ease = useEase ? Float32Array.from(easeWeights(users, m, options.easeLambda, strengths)) : null;
   const graph = useEase
     ? null
-    : ItemGraph.build(maps, { method: 'RP3BETA', neighbours: options.graphNeighbours, alpha: options.rp3Alpha, beta: options.rp3Beta }).parts();
+    : ItemGraph.build(graded, { method: 'RP3BETA', neighbours: options.graphNeighbours, alpha: options.rp3Alpha, beta: options.rp3Beta }).parts();
   const coEngagement = ItemGraph.build(maps, { method: 'COSINE', neighbours: options.contentNeighbours }).parts();
   return {
     method: useEase ? 'EASE' : 'RP3BETA',
@@ -114,12 +129,21 @@ export class CollaborativeModel {
     return this.parts.itemIds.length;
   }
 
-  /** Items scored for a user with this history (binary), best first, positive scores only. */
-  score(history: Iterable<string>, limit: number): CollaborativeScore[] {
-    const known = [...history].map((id) => this.itemIndex.get(id)).filter((i): i is number => i !== undefined);
+  /**
+   * Items scored for a user with this history, best first, positive scores only. A map grades
+   * each item (how strongly the user engaged, as the model was trained); a plain list counts 1 each.
+   */
+  score(history: Iterable<string> | ReadonlyMap<string, number>, limit: number): CollaborativeScore[] {
+    const entries: Array<[string, number]> = history instanceof Map ? [...(history as ReadonlyMap<string, number>)] : [...(history as Iterable<string>)].map((id) => [id, 1]);
+    const strength = new Map<number, number>();
+    for (const [id, value] of entries) {
+      const i = this.itemIndex.get(id);
+      if (i !== undefined && value > 0) strength.set(i, value);
+    }
+    const known = [...strength.keys()];
     if (known.length === 0) return [];
     if (!this.parts.ease) {
-      const scores = this.graph!.score(new Map(known.map((i) => [this.parts.itemIds[i]!, 1])));
+      const scores = this.graph!.score(new Map(known.map((i) => [this.parts.itemIds[i]!, strength.get(i)!])));
       return [...scores]
         .filter(([, s]) => s.score > 0)
         .map(([itemId, s]) => ({ itemId, score: s.score, because: s.because, contribution: s.contribution }))
@@ -131,15 +155,20 @@ export class CollaborativeModel {
     const scores = new Float64Array(m);
     for (const i of known) {
       const row = i * m;
-      for (let j = 0; j < m; j++) scores[j]! += weights[row + j]!;
+      const value = strength.get(i)!;
+      for (let j = 0; j < m; j++) scores[j]! += value * weights[row + j]!;
     }
     const top: number[] = [];
     for (let j = 0; j < m; j++) if (scores[j]! > 0) top.push(j);
     top.sort((a, b) => scores[b]! - scores[a]! || a - b);
     return top.slice(0, limit).map((j) => {
       let because = known[0]!;
-      for (const i of known) if (weights[i * m + j]! > weights[because * m + j]!) because = i;
-      return { itemId: this.parts.itemIds[j]!, score: scores[j]!, because: this.parts.itemIds[because]!, contribution: weights[because * m + j]! };
+      let contribution = -Infinity;
+      for (const i of known) {
+        const part = strength.get(i)! * weights[i * m + j]!;
+        if (part > contribution) [because, contribution] = [i, part];
+      }
+      return { itemId: this.parts.itemIds[j]!, score: scores[j]!, because: this.parts.itemIds[because]!, contribution };
     });
   }
 

@@ -22,19 +22,23 @@ function workerUrl(): URL {
   return compiledWorkerUrl(import.meta.url, 'recommendation/collaborative-worker.js');
 }
 
-/** The job for the index as it is now: every counted user's seen items (binary). */
+/** The job for the index as it is now: every counted user's seen items, graded by how strongly they engaged. */
 export function jobFromIndex(index: EngagementIndex, options: CollaborativeOptions): CollaborativeJob {
   const itemIds = [...index.popularity.keys()];
   const position = new Map(itemIds.map((id, i) => [id, i]));
   const offsets = [0];
   const items: number[] = [];
+  const strengths: number[] = [];
   for (const [userId, user] of index.users) {
     // Flagged (automated-looking) users train nothing: their items may count in no popularity.
     if (!index.counts(userId)) continue;
-    for (const id of user.seen) items.push(position.get(id)!);
+    for (const id of user.seen) {
+      items.push(position.get(id)!);
+      strengths.push(user.strength.get(id) ?? 1);
+    }
     offsets.push(items.length);
   }
-  return { itemIds, offsets: Int32Array.from(offsets), items: Int32Array.from(items), options };
+  return { itemIds, offsets: Int32Array.from(offsets), items: Int32Array.from(items), strengths: Float32Array.from(strengths), options };
 }
 
 type CollaborativeMessage = { type: 'done'; parts: CollaborativeParts } | { type: 'error'; message: string };
@@ -49,7 +53,7 @@ function buildInWorker(job: CollaborativeJob): Promise<CollaborativeParts> {
       failure: (m) => (m.type === 'error' ? m.message : undefined),
     },
     // A build under way never keeps the process alive.
-    { transfer: [job.offsets.buffer as ArrayBuffer, job.items.buffer as ArrayBuffer], unref: true },
+    { transfer: [job.offsets.buffer as ArrayBuffer, job.items.buffer as ArrayBuffer, ...(job.strengths ? [job.strengths.buffer as ArrayBuffer] : [])], unref: true },
   );
 }
 
@@ -68,7 +72,7 @@ export class CollaborativeRefresher {
 
   constructor(
     private readonly index: EngagementIndex,
-    private readonly options: CollaborativeRefreshOptions,
+    private options: CollaborativeRefreshOptions,
     private readonly onError: (error: Error) => void = () => undefined,
   ) {}
 
@@ -88,6 +92,17 @@ export class CollaborativeRefresher {
   erased(): void {
     this.generation++;
     this.model = null;
+    this.stale = true;
+    this.schedule(0);
+  }
+
+  /**
+   * New model options (the offline evaluation tunes EASE's λ on validation): the model in
+   * service keeps serving until the next build, which uses them; a build under way is discarded.
+   */
+  retune(options: Partial<CollaborativeOptions>): void {
+    this.options = { ...this.options, ...options };
+    this.generation++;
     this.stale = true;
     this.schedule(0);
   }

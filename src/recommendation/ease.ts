@@ -5,13 +5,20 @@
  * an item-count threshold (COLLABORATIVE_EASE_MAX_ITEMS) and the sparse item graph above it.
  */
 
-/** B, row-major m × m (row i: what having item i says about every item j), zero diagonal. */
-export function easeWeights(histories: Iterable<ArrayLike<number>>, m: number, lambda: number): Float64Array {
+/**
+ * B, row-major m × m (row i: what having item i says about every item j), zero diagonal.
+ * `strengths` (parallel to `histories`) grades each entry of X (how strongly the user engaged,
+ * 0..1); without it X is binary.
+ */
+export function easeWeights(histories: Iterable<ArrayLike<number>>, m: number, lambda: number, strengths?: ReadonlyArray<ArrayLike<number>>): Float64Array {
   const g = new Float64Array(m * m);
+  let u = 0;
   for (const items of histories) {
+    const values = strengths?.[u++];
     for (let a = 0; a < items.length; a++) {
       const row = items[a]! * m;
-      for (let b = 0; b < items.length; b++) g[row + items[b]!]! += 1;
+      const va = values ? values[a]! : 1;
+      for (let b = 0; b < items.length; b++) g[row + items[b]!]! += values ? va * values[b]! : 1;
     }
   }
   for (let i = 0; i < m; i++) g[i * m + i]! += lambda;

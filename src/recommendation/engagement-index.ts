@@ -41,6 +41,8 @@ export interface UserEngagement {
   seen: Set<string>;
   /** Every item not disliked, with the user's strongest affinity (0..1) to it. */
   affinity: Map<string, number>;
+  /** Every seen item (disliked ones too), with the user's strongest affinity (0..1): what the collaborative model learns from. */
+  strength: Map<string, number>;
   /** Items with a positive weight, the user's strongest signal per item. */
   positive: Map<string, number>;
   /** Items the user disliked (rated 2 or less). */
@@ -56,6 +58,9 @@ export interface EngagementRow {
   itemId: string;
   kind: InteractionKind;
   value: number | null;
+  /** When it happened (the log gives atMs, new interactions `at`); trending popularity reads it. */
+  atMs?: number;
+  at?: Date;
 }
 
 /** Everything one user's interactions with one item say, folded (maxima, so the order of rows does not matter). */
@@ -65,10 +70,12 @@ interface ItemFacts {
   kind: InteractionKind | null;
   rating: number | null;
   disliked: boolean;
+  /** When the user first engaged with the item (ms; −Infinity when rows carried no time). */
+  firstAtMs: number;
 }
 
 function emptyEngagement(): UserEngagement {
-  return { seen: new Set(), affinity: new Map(), positive: new Map(), negative: new Set(), ratings: new Map(), kinds: new Map() };
+  return { seen: new Set(), affinity: new Map(), strength: new Map(), positive: new Map(), negative: new Set(), ratings: new Map(), kinds: new Map() };
 }
 
 /**
@@ -106,12 +113,13 @@ export class EngagementIndex {
       }
       let f = facts.get(row.itemId);
       if (!f) {
-        facts.set(row.itemId, (f = { affinity: 0, positive: 0, kind: null, rating: null, disliked: false }));
+        facts.set(row.itemId, (f = { affinity: 0, positive: 0, kind: null, rating: null, disliked: false, firstAtMs: Infinity }));
         let users = this.usersOf.get(row.itemId);
         if (!users) this.usersOf.set(row.itemId, (users = new Set()));
         users.add(row.userId);
         if (!this.uncounted.has(row.userId)) this.popularity.set(row.itemId, (this.popularity.get(row.itemId) ?? 0) + 1);
       }
+      f.firstAtMs = Math.min(f.firstAtMs, row.atMs ?? row.at?.getTime() ?? -Infinity);
       f.affinity = Math.max(f.affinity, affinityWeight(row.kind, row.value));
       const weight = engagementWeight(row.kind, row.value);
       if (weight > f.positive) [f.positive, f.kind] = [weight, row.kind];
@@ -185,6 +193,14 @@ export class EngagementIndex {
     this.version++;
   }
 
+  /** Every counted user's engagement with each item and when it first happened (trending popularity). */
+  *engagements(): Iterable<{ itemId: string; atMs: number }> {
+    for (const [userId, facts] of this.facts) {
+      if (this.uncounted.has(userId)) continue;
+      for (const [itemId, f] of facts) yield { itemId, atMs: f.firstAtMs };
+    }
+  }
+
   user(id: string): UserEngagement {
     return this.users.get(id) ?? emptyEngagement();
   }
@@ -197,6 +213,7 @@ export class EngagementIndex {
     facts.delete(itemId);
     user.seen.delete(itemId);
     user.affinity.delete(itemId);
+    user.strength.delete(itemId);
     user.positive.delete(itemId);
     user.negative.delete(itemId);
     user.ratings.delete(itemId);
@@ -207,6 +224,7 @@ export class EngagementIndex {
   /** The user's view of one item from its folded facts. */
   private derive(user: UserEngagement, itemId: string, f: ItemFacts): void {
     user.seen.add(itemId);
+    user.strength.set(itemId, f.affinity);
     if (f.positive > 0) {
       user.positive.set(itemId, f.positive);
       user.kinds.set(itemId, f.kind!);

@@ -9,7 +9,7 @@ import { ITEMS, USERS } from '../store/collections.js';
 import type { Filter, VectorStore } from '../store/port.js';
 import { scrollAll } from '../store/scroll-all.js';
 import { userFromRecord } from '../users/user.js';
-import type { CollaborativeModel } from './collaborative-model.js';
+import type { CollaborativeModel, CollaborativeOptions } from './collaborative-model.js';
 import { CollaborativeRefresher, type CollaborativeRefreshOptions } from './collaborative-refresher.js';
 import { EngagementIndex, type UserEngagement } from './engagement-index.js';
 import { collaborativeReason, coEngagementReason, contentReason, segmentPriorReason } from './reasons.js';
@@ -27,6 +27,7 @@ import {
 } from './scoring.js';
 import { segmentPosterior, segmentPriorScores, type SegmentWeight } from './segment-prior.js';
 import { SegmentStatistics } from './segment-statistics.js';
+import { asPopularityMass, DAY_MS, TrendingPopularity, trendingScores } from './trending.js';
 
 export interface RecommendationOptions {
   /** Candidate neighbours fetched by vector search for SIMILAR_USERS. */
@@ -59,13 +60,19 @@ export interface RecommendationOptions {
    * overall popularity by this many pseudo-members (a Bayesian average).
    */
   segmentPriorSmoothing: number;
+  /**
+   * Popularity (POPULAR, and BLENDED's popularity prior) counts each engagement 2^(−age / this
+   * many days), age up to the request's reference time, and only engagement up to it (trending.ts).
+   * 0: every engagement counts the same, whenever it happened.
+   */
+  popularityHalfLifeDays: number;
   /** CONTENT: weight of the text embedding's similarity next to co-engagement (1 = co-engagement's). */
   contentTextWeight: number;
   /** The collaborative model (EASE below an item count, sparse RP3beta above) and when it is rebuilt. */
   collaborative: CollaborativeRefreshOptions;
 }
 
-export type BlendSettings = Partial<Pick<RecommendationOptions, 'blendWeights' | 'sparseUserPopularWeight' | 'sparseHistory' | 'contentTextWeight' | 'segmentPriorSmoothing'>>;
+export type BlendSettings = Partial<Pick<RecommendationOptions, 'blendWeights' | 'sparseUserPopularWeight' | 'sparseHistory' | 'contentTextWeight' | 'segmentPriorSmoothing' | 'popularityHalfLifeDays'>>;
 
 /** A candidate with its strategy and the reason a person reads. */
 interface Candidate {
@@ -93,6 +100,7 @@ export class RecommendationService {
   private readonly collaborative: CollaborativeRefresher;
   private segmentCache = new Map<string, { version: number; scores: SegmentItemScore[] }>();
   private readonly segmentStatistics: SegmentStatistics;
+  private readonly trending: TrendingPopularity;
 
   constructor(
     private readonly store: VectorStore,
@@ -106,7 +114,9 @@ export class RecommendationService {
     this.index.stopCounting(interactions.usersFlaggedAs(AUTOMATED_FLAG));
     this.collaborative = new CollaborativeRefresher(this.index, options.collaborative, onModelError);
     this.segmentStatistics = new SegmentStatistics(memberships, this.index);
+    this.trending = new TrendingPopularity(this.index);
     const index = this.index;
+    const trending = this.trending;
     const collaborative = this.collaborative;
     const statistics = this.segmentStatistics;
     interactions.subscribe({
@@ -117,21 +127,25 @@ export class RecommendationService {
       // An erasure takes effect at once: a deleted user never votes, a deleted item is never counted.
       usersRemoved(ids) {
         index.removeUsers(ids);
+        trending.invalidate();
         statistics.invalidate();
         collaborative.erased();
       },
       itemsRemoved(ids) {
         index.removeItems(ids);
+        trending.invalidate();
         statistics.invalidate();
         collaborative.erased();
       },
       userItemsRemoved(userId, itemIds) {
         index.removeForUser(userId, itemIds);
+        trending.invalidate();
         statistics.invalidate();
         collaborative.erased();
       },
       usersFlagged(ids) {
         index.stopCounting(ids);
+        trending.invalidate();
         statistics.invalidate();
       },
     });
@@ -163,6 +177,11 @@ export class RecommendationService {
     this.collaborative.close();
   }
 
+  /** New collaborative-model options (e.g. EASE's λ, tuned by the offline evaluation); `refreshModel()` waits for the rebuild. */
+  tuneCollaborative(options: Partial<CollaborativeOptions>): void {
+    this.collaborative.retune(options);
+  }
+
   /** Replaces blend settings at run time: the offline evaluation tunes them on its validation split. */
   tuneBlend(settings: BlendSettings): void {
     this.options = { ...this.options, ...settings };
@@ -180,7 +199,8 @@ export class RecommendationService {
     const engagement = index.user(userId);
     const exclude = new Set([...(options.includeSeen ? [] : engagement.seen), ...(filter.excludeIds ?? [])]);
     const depth = Math.max(options.limit * 3, this.options.blendDepth);
-    const context = { userId, vector: record.vector!, engagement, exclude, depth, index, segment: null as Segment | null, model: this.collaborative.current() };
+    const asOfMs = options.asOf?.getTime() ?? Date.now();
+    const context = { userId, vector: record.vector!, engagement, exclude, depth, index, segment: null as Segment | null, model: this.collaborative.current(), asOfMs };
 
     let candidates: Candidate[];
     if (options.strategy === 'BLENDED') {
@@ -224,10 +244,11 @@ export class RecommendationService {
     // The popularity prior: segment-conditioned (soft membership, shrunk toward overall
     // popularity) when segments are used; without a segment (or with segments turned off)
     // global popularity takes its weight.
-    const prior = useSegments ? await this.segmentPrior(context, user) : [];
     const weights = { ...this.options.blendWeights };
     const history = context.engagement.seen.size;
     weights.SEGMENT_POPULAR += (this.options.sparseUserPopularWeight * this.options.sparseHistory) / (this.options.sparseHistory + history);
+    // The prior reads every segment's profile: not computed when it would weigh nothing.
+    const prior = useSegments && weights.SEGMENT_POPULAR > 0 ? await this.segmentPrior(context, user) : [];
     if (prior.length === 0) {
       weights.POPULAR += weights.SEGMENT_POPULAR;
       weights.SEGMENT_POPULAR = 0;
@@ -260,14 +281,25 @@ export class RecommendationService {
   }
 
   private popular(context: StrategyContext): Candidate[] {
-    return popularScores(context.index)
+    const trending = this.trendingCounts(context);
+    const scores = trending ? trendingScores(trending) : popularScores(context.index);
+    return scores
       .filter((s) => !context.exclude.has(s.itemId))
-      .map((s) => ({
-        itemId: s.itemId,
-        score: s.score,
-        strategy: 'POPULAR' as const,
-        reason: () => `popular: ${s.users} ${s.users === 1 ? 'person' : 'people'} engaged with it`,
-      }));
+      .map((s) => {
+        const users = context.index.popularity.get(s.itemId) ?? 0;
+        return {
+          itemId: s.itemId,
+          score: s.score,
+          strategy: 'POPULAR' as const,
+          reason: () => `popular: ${users} ${users === 1 ? 'person' : 'people'} engaged with it`,
+        };
+      });
+  }
+
+  /** Trending counts at the request's reference time, or null when popularity ignores time (half-life 0). */
+  private trendingCounts(context: StrategyContext): Map<string, number> | null {
+    const days = this.options.popularityHalfLifeDays;
+    return days > 0 ? this.trending.counts(context.asOfMs, days * DAY_MS) : null;
   }
 
   private async segmentPopular(context: StrategyContext): Promise<Candidate[]> {
@@ -307,7 +339,10 @@ export class RecommendationService {
       weights = [{ segmentId: assigned, weight: 1 }];
     }
     context.segment = statistics.segments.get(weights[0]!.segmentId) ?? null;
-    return segmentPriorScores(statistics.profiles, weights, overall, smoothing)
+    // Segment shares are shrunk toward what is popular at the reference time (trending), when popularity respects time.
+    const trending = this.trendingCounts(context);
+    const target = trending ? { popularity: asPopularityMass(trending, index.popularity), population: overall.population } : overall;
+    return segmentPriorScores(statistics.profiles, weights, target, smoothing)
       .filter((s) => !context.exclude.has(s.itemId))
       .map((s) => ({
         itemId: s.itemId,
@@ -340,7 +375,7 @@ export class RecommendationService {
   private async collaborativeScores(context: StrategyContext): Promise<Candidate[]> {
     const model = context.model;
     if (!model) return this.similarUsers(context); // fallback until the model is (re)built
-    const scored = model.score(context.engagement.seen, context.depth + context.exclude.size).filter((s) => !context.exclude.has(s.itemId));
+    const scored = model.score(context.engagement.strength, context.depth + context.exclude.size).filter((s) => !context.exclude.has(s.itemId));
     return scored.map((s) => ({
       itemId: s.itemId,
       score: s.score,
@@ -481,6 +516,8 @@ interface StrategyContext {
   index: EngagementIndex;
   segment: Segment | null;
   model: CollaborativeModel | null;
+  /** The reference time of time-aware scores (trending popularity): now, or the request's asOf. */
+  asOfMs: number;
 }
 
 function neighbourReason(s: NeighbourItemScore): string {

@@ -18,6 +18,11 @@ export interface RecommendOptions {
   includeSeen?: boolean;
   /** BLENDED only: fuse in the user's segment (default true). The evaluation turns it off to measure what segments add. */
   useSegments?: boolean;
+  /**
+   * The reference time of time-aware scores (trending popularity); default now. Not part of
+   * the GraphQL API: an offline replay passes the time of the user's last interaction.
+   */
+  asOf?: Date;
 }
 
 export interface Recommendation {

@@ -30,7 +30,8 @@ describe('clean events: duplicates, repeated views, automated users', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // All-time popularity (no half-life): POPULAR's score is then the count of users who count.
+    server = await startTestServer({ RECOMMEND_POPULARITY_HALF_LIFE_DAYS: '0' });
     const items = ['a', 'spam', ...Array.from({ length: 9 }, (_, i) => `b${i}`)].map((id) => ({ id, title: `Item ${id}`, description: `About ${id}` }));
     await server.gql(`mutation($i: [ItemInput!]!) { upsertItems(items: $i) { count } }`, { i: items });
     const users = ['h1', 'h2', 'h3', 'bot', 'fresh'].map((id) => ({ id, text: `user ${id} likes films` }));

@@ -69,6 +69,28 @@ describe('historyScores', () => {
       }
     });
   }
+
+  it('with graded engagement (ratings), read by column still gives every user the score the model gives the item', () => {
+    const users = [[['a', 5], ['b', 2], ['c', 4]], [['a', 3], ['b', 5]], [['b', 1], ['c', 5], ['x', 4]], [['x', 5], ['y', 3]], [['x', 2], ['y', 5], ['a', 4]], [['c', 3]]] as const;
+    const rows = users.flatMap((h, u) => h.map(([itemId, value]) => ({ userId: `u${u}`, itemId, kind: 'RATING' as const, value })));
+    const options: CollaborativeOptions = { easeMaxItems: 100, easeLambda: 1, graphNeighbours: 10, rp3Alpha: 1, rp3Beta: 0.5, contentNeighbours: 10 };
+    const index = EngagementIndex.build(rows);
+    const model = CollaborativeModel.fromParts(buildCollaborativeParts(jobFromIndex(index, options)));
+    const itemIds = ['a', 'b', 'c', 'x', 'y'];
+    const offsets = [0];
+    for (const h of users) offsets.push(offsets.at(-1)! + h.length);
+    const items = Int32Array.from(users.flatMap((h) => h.map(([id]) => itemIds.indexOf(id))));
+    const strengths = Float32Array.from(users.flatMap((h, u) => h.map(([id]) => index.user(`u${u}`).strength.get(id)!)));
+    const column = model.weightsInto(new Set(['y']));
+    const weights = Float64Array.from(itemIds, (id) => column.get(id) ?? 0);
+    const graded = historyScores({ offsets: Int32Array.from(offsets), items, strengths }, weights).scores;
+    const binary = historyScores({ offsets: Int32Array.from(offsets), items }, weights).scores;
+    users.forEach((_, u) => {
+      const expected = model.score(index.user(`u${u}`).strength, 100).find((s) => s.itemId === 'y')?.score ?? 0;
+      expect(Math.max(0, graded[u]!), `u${u}`).toBeCloseTo(expected, 5);
+    });
+    expect(Array.from(graded)).not.toEqual(Array.from(binary));
+  });
 });
 
 describe('segmentLifts', () => {

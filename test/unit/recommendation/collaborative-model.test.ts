@@ -64,3 +64,38 @@ describe('reasons of the collaborative strategies', () => {
     expect(collaborativeReason({ title: 'Alien', how: 'x', contribution: -0.1, score: 0.3 })).not.toContain('Alien');
   });
 });
+
+describe('graded engagement in the collaborative model', () => {
+  // b and c co-occur with a equally often, but b's fans loved both and c's raters rated c 1 star.
+  const graded = [
+    ['u1', 'a', 5], ['u1', 'b', 5],
+    ['u2', 'a', 5], ['u2', 'b', 5],
+    ['u3', 'a', 5], ['u3', 'c', 1],
+    ['u4', 'a', 5], ['u4', 'c', 1],
+    ['u5', 'b', 4], ['u5', 'c', 4],
+  ].map(([userId, itemId, value]) => ({ userId: userId as string, itemId: itemId as string, kind: 'RATING' as const, value: value as number }));
+
+  it('weighs an item by how strongly its co-raters engaged, where binary data sees a tie', () => {
+    const index = EngagementIndex.build(graded);
+    const job = jobFromIndex(index, options);
+    const gradedModel = CollaborativeModel.fromParts(buildCollaborativeParts(job));
+    const binaryModel = CollaborativeModel.fromParts(buildCollaborativeParts({ ...job, strengths: undefined }));
+    const score = (m: CollaborativeModel, item: string) => m.score(new Map([['a', 1]]), 10).find((s) => s.itemId === item)?.score ?? 0;
+    expect(score(binaryModel, 'b')).toBeCloseTo(score(binaryModel, 'c'), 9);
+    expect(score(gradedModel, 'b')).toBeGreaterThan(score(gradedModel, 'c') + 1e-3);
+    // The same holds on the sparse RP3beta path.
+    const sparse = CollaborativeModel.fromParts(buildCollaborativeParts(jobFromIndex(index, { ...options, easeMaxItems: 1 })));
+    expect(sparse.method).toBe('RP3BETA');
+    expect(score(sparse, 'b')).toBeGreaterThan(score(sparse, 'c'));
+  });
+
+  it('grades a history: a plain list counts every item 1, a map scales each item\'s contribution', () => {
+    const model = CollaborativeModel.fromParts(buildCollaborativeParts(jobFromIndex(EngagementIndex.build(rows), options)));
+    const plain = model.score(['x', 'pop'], 10);
+    const asMap = model.score(new Map([['x', 1], ['pop', 1]]), 10);
+    expect(asMap).toEqual(plain);
+    const halfPop = model.score(new Map([['x', 1], ['pop', 0.5]]), 10);
+    expect(halfPop).not.toEqual(plain);
+    expect(model.score(new Map([['x', 0]]), 10)).toEqual([]);
+  });
+});

@@ -20,6 +20,7 @@ function snapshot(index: EngagementIndex) {
     id,
     seen: [...u.seen].sort(),
     affinity: [...u.affinity].sort(),
+    strength: [...u.strength].sort(),
     positive: [...u.positive].sort(),
     negative: [...u.negative].sort(),
     ratings: [...u.ratings].sort(),
