@@ -118,8 +118,12 @@ describe('LanceDbStore specifics', () => {
       let shape = { fragments: 12, versions: before };
       while (Date.now() < until && (shape.fragments > 2 || shape.versions >= before)) {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        await table.checkoutLatest();
-        shape = { fragments: (await table.stats()).fragmentStats.numFragments, versions: (await table.listVersions()).length };
+        try {
+          await table.checkoutLatest();
+          shape = { fragments: (await table.stats()).fragmentStats.numFragments, versions: (await table.listVersions()).length };
+        } catch {
+          // This second handle may list a version the store's pass prunes (its manifest gone) before reading it: look again.
+        }
       }
       expect(shape.fragments).toBeLessThanOrEqual(2);
       expect(shape.versions).toBeLessThan(before);
