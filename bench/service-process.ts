@@ -52,7 +52,7 @@ const statusField = (pid: number, field: string) =>
 
 /** The bench's environment variables that configure the service's store, search and allocator. */
 function forwardedEnv(): Record<string, string> {
-  const prefixes = ['LANCEDB_', 'MALLOC_', 'GLIBC_TUNABLES', 'RECOMMEND_', 'UV_THREADPOOL_SIZE', 'NODE_OPTIONS'];
+  const prefixes = ['LANCEDB_', 'MALLOC_', 'GLIBC_TUNABLES', 'SEGMENTQL_', 'RECOMMEND_', 'UV_THREADPOOL_SIZE', 'NODE_OPTIONS'];
   return Object.fromEntries(
     Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && prefixes.some((p) => e[0].startsWith(p))),
   );

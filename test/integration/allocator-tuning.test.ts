@@ -1,6 +1,7 @@
 /**
- * `npm start` on Linux runs with a fixed glibc mmap threshold (src/app/allocator-tuning.ts):
- * the process restarts itself once, in place (same pid), and serves as usual.
+ * With SEGMENTQL_ALLOCATOR_TUNING=true, `npm start` on Linux runs with a fixed glibc mmap
+ * threshold (src/app/allocator-tuning.ts): the process restarts itself once, in place (same
+ * pid), and serves as usual. By default it starts once, untouched.
  */
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ describe.runIf(process.platform === 'linux')('allocator tuning of the started se
   });
 
   it('serves from a process that has the mmap threshold set, with the pid it was started with', async () => {
-    const service = await startTemporaryChildService();
+    const service = await startTemporaryChildService({ env: { SEGMENTQL_ALLOCATOR_TUNING: 'true' } });
     try {
       expect(environ(service.pid)).toContain('MALLOC_MMAP_THRESHOLD_=131072');
       const res = await service.gql<{ upsertUsers: { count: number } }>('mutation { upsertUsers(users: [{ id: "a", text: "hiking" }]) { count } }');
@@ -24,8 +25,8 @@ describe.runIf(process.platform === 'linux')('allocator tuning of the started se
     }
   });
 
-  it('starts once, untouched, when the operator opts out', async () => {
-    const service = await startTemporaryChildService({ env: { SEGMENTQL_ALLOCATOR_TUNING: 'false' } });
+  it('starts once, untouched, by default', async () => {
+    const service = await startTemporaryChildService();
     try {
       expect(environ(service.pid).some((v) => v.startsWith('MALLOC_MMAP_THRESHOLD_='))).toBe(false);
       expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
