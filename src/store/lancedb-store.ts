@@ -359,7 +359,7 @@ export class LanceDbStore implements VectorStore {
           t.pending.fragments++;
           return t;
         } catch (error) {
-          if (attempt >= WRITE_ATTEMPTS || !isCommitConflict(error)) throw error;
+          if (attempt >= WRITE_ATTEMPTS || !(isCommitConflict(error) || isPrunedSnapshot(error))) throw error;
         }
       }
     });
@@ -814,6 +814,15 @@ async function vectorIndexRows(table: lancedb.Table): Promise<number | undefined
 /** Lance reports a lost optimistic-commit race as a (retryable) commit conflict. */
 function isCommitConflict(error: unknown): boolean {
   return error instanceof Error && /commit conflict|retryable/i.test(error.message);
+}
+
+/**
+ * A write that planned against a table version whose data files a concurrent compaction then
+ * pruned (possible when the prune age is shorter than the write): nothing was committed, and
+ * the same idempotent write runs again against the latest version.
+ */
+function isPrunedSnapshot(error: unknown): boolean {
+  return error instanceof Error && /Not found: .*\.lance\b/.test(error.message);
 }
 
 function copySpec(spec: CollectionSpec): CollectionSpec {
