@@ -130,7 +130,7 @@ interface OpenTable {
   vectorIndexTrainedRows: number | undefined;
   /** Fires once writes pause (policy.idleAfterMs): compacts what is pending and prunes old versions. */
   idleTimer?: NodeJS.Timeout;
-  /** A threshold compaction ran since the last idle pass: its leftovers wait for the idle pass to prune them. */
+  /** A compaction ran since the last idle pass: its leftovers wait for the idle pass to prune them. */
   unpruned?: boolean;
 }
 
@@ -404,9 +404,6 @@ export class LanceDbStore implements VectorStore {
       .run(collection, async () => {
         t.maintenanceQueued = false;
         await this.#maintain(collection);
-        // What this pass left (versions too young to prune) goes in the idle pass, even when no write follows.
-        t.unpruned = true;
-        if (!t.idleTimer) this.#armIdle(collection, t);
       })
       .catch((error: unknown) => this.#onWarning(`Maintenance of Lance table ${collection} failed`, error));
   }
@@ -465,6 +462,11 @@ export class LanceDbStore implements VectorStore {
     await t.table.optimize({ cleanupOlderThan: pruneBefore, deleteUnverified: deleteUnreferenced });
     const rows = await t.table.countRows();
     t.rowsAtCompaction = rows;
+    // What this pass left (versions too young to prune, its own index copy's predecessor) goes
+    // in the idle pass, even when no write follows: a threshold pass, or an explicit optimize()
+    // (a run flushing profiles calls it), resets the pending count the idle pass would look at.
+    t.unpruned = true;
+    if (!t.idleTimer) this.#armIdle(collection, t);
     this.#onMaintenance({ collection, kind: 'compact', rows, durationMs: performance.now() - started });
     return rows;
   }

@@ -163,6 +163,30 @@ describe('LanceDbStore specifics', () => {
     }
   });
 
+  it('prunes what an explicit optimize left behind once writes pause', async () => {
+    const leftoverDir = mkdtempSync(path.join(tmpdir(), 'segmentql-lancedb-optimize-leftovers-'));
+    const events: string[] = [];
+    const store = await LanceDbStore.open({
+      dir: leftoverDir,
+      maintenance: { compactEveryRows: 0, compactEveryFragments: 0, idleAfterMs: 1500, pruneOlderThanMs: 1000 },
+      onMaintenance: (e) => events.push(e.kind),
+      onWarning: (m, e) => warnings.push([m, e]),
+    });
+    try {
+      await store.ensureCollection(spec);
+      for (let i = 0; i < 5; i++) await store.upsert('users', [rec(`id${i}`, { tags: [`t${i}`] })]);
+      // What a run does before reading the users: the pending count the idle pass looks at is now zero.
+      await store.optimize();
+      const until = Date.now() + 20_000;
+      while (Date.now() < until && events.filter((k) => k === 'compact').length < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(events.filter((k) => k === 'compact').length).toBe(2);
+      expect(readdirSync(path.join(leftoverDir, 'users.lance', 'data')).length).toBe(1);
+    } finally {
+      await store.close();
+      rmSync(leftoverDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps model metadata in a JSON file beside the tables', async () => {
     await store.writeMeta({ modelId: 'm', dimension: 3, createdAt: 'now' });
     expect((await readdir(dir)).filter((f) => f.endsWith('.json'))).toEqual(['store-meta.json']);
