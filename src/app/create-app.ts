@@ -417,6 +417,9 @@ export async function createApp(config: Config, logger: Logger = createLogger(co
 }
 
 /** The front door's limits, from the configuration (README "Limits"). */
+/** Query cost of one `User.profileText` (README Limits). */
+export const PROFILE_TEXT_COST = 20;
+
 function serverLimits(config: Config): ServerLimits {
   return {
     query: {
@@ -427,6 +430,8 @@ function serverLimits(config: Config): ServerLimits {
       maxDirectives: config.MAX_QUERY_DIRECTIVES,
       maxListSize: config.MAX_RESULT_LIMIT,
       fieldListSizes: { 'Query.audience': config.AUDIENCE_MAX_FIRST, 'Item.audience': config.AUDIENCE_MAX_FIRST },
+      // A profile text is built on demand from up to PROFILE_INTERACTIONS (500) of the user's interactions and their items.
+      fieldCosts: { 'User.profileText': PROFILE_TEXT_COST },
       introspection: config.INTROSPECTION,
     },
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,

@@ -33,6 +33,8 @@ export interface QueryLimits {
   maxListSize: number;
   /** Fields whose `first`/`limit` may exceed maxListSize ("Type.field" → their own largest size, e.g. audiences up to AUDIENCE_MAX_FIRST). */
   fieldListSizes?: Readonly<Record<string, number>>;
+  /** Fields that cost more than 1 themselves ("Type.field" → own cost), e.g. a profile text built from a user's history. */
+  fieldCosts?: Readonly<Record<string, number>>;
   /** When false, `__schema`/`__type` are refused and "Did you mean" suggestions are removed. */
   introspection: boolean;
 }
@@ -50,11 +52,16 @@ export function queryLimitError(code: QueryLimitCode, message: string, details: 
  * for (`first` or `limit`): `members(first: 100) { edges { node { … } } }` costs 100 times its
  * node. Lists without such an argument (segments, keywords, children) count once.
  */
-export function listArgumentEstimator(maxListSize: number, fieldListSizes: Readonly<Record<string, number>> = {}): ComplexityEstimator {
+export function listArgumentEstimator(
+  maxListSize: number,
+  fieldListSizes: Readonly<Record<string, number>> = {},
+  fieldCosts: Readonly<Record<string, number>> = {},
+): ComplexityEstimator {
   return ({ args, childComplexity, type, field }) => {
     const size = [args.first, args.limit].find((value): value is number => typeof value === 'number' && Number.isFinite(value));
-    const largest = fieldListSizes[`${type.name}.${field.name}`] ?? maxListSize;
-    return 1 + childComplexity * Math.min(largest, Math.max(1, size ?? 1));
+    const key = `${type.name}.${field.name}`;
+    const largest = fieldListSizes[key] ?? maxListSize;
+    return (fieldCosts[key] ?? 1) + childComplexity * Math.min(largest, Math.max(1, size ?? 1));
   };
 }
 
@@ -152,7 +159,7 @@ export function checkQueryLimits(schema: GraphQLSchema, request: OperationReques
       query: document,
       variables: request.variables ?? {},
       operationName: request.operationName ?? undefined,
-      estimators: [listArgumentEstimator(limits.maxListSize, limits.fieldListSizes)],
+      estimators: [listArgumentEstimator(limits.maxListSize, limits.fieldListSizes, limits.fieldCosts)],
     });
   } catch {
     // Bad variables or an unknown operation: normal validation and coercion refuse it before anything runs.

@@ -113,6 +113,17 @@ describe('query limits (defaults)', () => {
     await stillServing();
   });
 
+  it('counts a profile text, built on demand from a user\'s history, as 20: ten full pages of them are refused, ten pages of ids are not', async () => {
+    const pages = (field: string) => `{ ${Array.from({ length: 10 }, (_, i) => `p${i}: users(first: 100) { edges { node { ${field} } } }`).join(' ')} }`;
+    const texts = await post(server, { query: pages('profileText') });
+    expect(codeOf(texts)).toBe('QUERY_TOO_COSTLY');
+    expect(texts.errors![0]!.extensions!.cost).toBe(10 * (1 + 100 * (1 + 1 + 20)));
+    const ids = await post(server, { query: pages('id') });
+    expect(ids.status).toBe(200);
+    expect(ids.errors).toBeUndefined();
+    await stillServing();
+  });
+
   it('refuses too many tokens and too many directives', async () => {
     const tokens = await post(server, { query: `{ user(id: "u-1") { ${'id '.repeat(5001)} } }` });
     expect(codeOf(tokens)).toBe('TOO_MANY_TOKENS');
