@@ -53,6 +53,9 @@ export interface MemberPosition {
   userId: string;
 }
 
+/** A run key no run has (keys start at 1): queries about a run with no stored rows find none. */
+const NO_RUN_KEY = -1;
+
 /** Rows per statement when several ids are looked up at once (below SQLite's variable limit). */
 const IN_CHUNK = 500;
 
@@ -90,7 +93,7 @@ export class MembershipRepository {
    */
   removeErased(runId: string, since: number): void {
     prepareCached(this.db, 'DELETE FROM memberships WHERE run_key = ? AND user_id IN (SELECT user_id FROM erased_users WHERE erased_at_ms >= ?)')
-      .run(this.#key(runId) ?? -1, since);
+      .run(this.#keyToRead(runId), since);
   }
 
   /** Forgets erasures that finished before now: no run can still hold those users (one run at a time). */
@@ -124,7 +127,7 @@ export class MembershipRepository {
   }
 
   get(runId: string, userId: string): Membership | null {
-    const row = prepareCached(this.db, 'SELECT * FROM memberships WHERE run_key = ? AND user_id = ?').get(this.#key(runId) ?? -1, userId) as Row | undefined;
+    const row = prepareCached(this.db, 'SELECT * FROM memberships WHERE run_key = ? AND user_id = ?').get(this.#keyToRead(runId), userId) as Row | undefined;
     return row ? fromRow(runId, row) : null;
   }
 
@@ -152,7 +155,7 @@ export class MembershipRepository {
         `SELECT user_id, child_index FROM memberships WHERE run_key = ? AND segment_index = ? ${childCondition} ${afterCondition}
          ORDER BY child_index, user_id LIMIT ?`,
       )
-      .all(this.#key(scope.runId) ?? -1, scope.segment, ...childArgs, ...afterArgs, limit) as Array<{ user_id: string; child_index: number }>;
+      .all(this.#keyToRead(scope.runId), scope.segment, ...childArgs, ...afterArgs, limit) as Array<{ user_id: string; child_index: number }>;
     return rows.map((r) => ({ userId: r.user_id, position: { child: r.child_index, userId: r.user_id } }));
   }
 
@@ -160,16 +163,16 @@ export class MembershipRepository {
   count(scope: SegmentScope): number {
     const row =
       scope.child === null
-        ? prepareCached(this.db, 'SELECT COUNT(*) AS n FROM memberships WHERE run_key = ? AND segment_index = ?').get(this.#key(scope.runId) ?? -1, scope.segment)
+        ? prepareCached(this.db, 'SELECT COUNT(*) AS n FROM memberships WHERE run_key = ? AND segment_index = ?').get(this.#keyToRead(scope.runId), scope.segment)
         : prepareCached(this.db, 'SELECT COUNT(*) AS n FROM memberships WHERE run_key = ? AND segment_index = ? AND child_index = ?')
-            .get(this.#key(scope.runId) ?? -1, scope.segment, scope.child);
+            .get(this.#keyToRead(scope.runId), scope.segment, scope.child);
     return (row as { n: number }).n;
   }
 
   /** Sizes of a run's top-level segments, by index. */
   sizes(runId: string): Map<number, number> {
     const rows = prepareCached(this.db, 'SELECT segment_index, COUNT(*) AS n FROM memberships WHERE run_key = ? GROUP BY segment_index')
-      .all(this.#key(runId) ?? -1) as Array<{ segment_index: number; n: number }>;
+      .all(this.#keyToRead(runId)) as Array<{ segment_index: number; n: number }>;
     return new Map(rows.map((r) => [r.segment_index, r.n]));
   }
 
@@ -185,11 +188,11 @@ export class MembershipRepository {
             this.db,
             'SELECT user_id, distance FROM memberships INDEXED BY memberships_segment WHERE run_key = ? AND segment_index = ? ORDER BY distance, user_id LIMIT ?',
           )
-            .all(this.#key(scope.runId) ?? -1, scope.segment, limit)
+            .all(this.#keyToRead(scope.runId), scope.segment, limit)
         : prepareCached(this.db, 
               'SELECT user_id, distance FROM memberships INDEXED BY memberships_segment WHERE run_key = ? AND segment_index = ? AND child_index = ? ORDER BY distance, user_id LIMIT ?',
             )
-            .all(this.#key(scope.runId) ?? -1, scope.segment, scope.child, limit);
+            .all(this.#keyToRead(scope.runId), scope.segment, scope.child, limit);
     return (rows as Array<{ user_id: string; distance: number }>).map((r) => ({ userId: r.user_id, distance: r.distance }));
   }
 
@@ -197,16 +200,16 @@ export class MembershipRepository {
   memberIds(scope: SegmentScope): string[] {
     const rows =
       scope.child === null
-        ? prepareCached(this.db, 'SELECT user_id FROM memberships WHERE run_key = ? AND segment_index = ?').all(this.#key(scope.runId) ?? -1, scope.segment)
+        ? prepareCached(this.db, 'SELECT user_id FROM memberships WHERE run_key = ? AND segment_index = ?').all(this.#keyToRead(scope.runId), scope.segment)
         : prepareCached(this.db, 'SELECT user_id FROM memberships WHERE run_key = ? AND segment_index = ? AND child_index = ?')
-            .all(this.#key(scope.runId) ?? -1, scope.segment, scope.child);
+            .all(this.#keyToRead(scope.runId), scope.segment, scope.child);
     return (rows as Array<{ user_id: string }>).map((r) => r.user_id);
   }
 
   /** Each user's top-level segment in a run (for comparing runs). */
   segmentByUser(runId: string): Map<string, number> {
     const out = new Map<string, number>();
-    for (const r of this.db.prepare('SELECT user_id, segment_index FROM memberships WHERE run_key = ?').iterate(this.#key(runId) ?? -1) as Iterable<{
+    for (const r of this.db.prepare('SELECT user_id, segment_index FROM memberships WHERE run_key = ?').iterate(this.#keyToRead(runId)) as Iterable<{
       user_id: string;
       segment_index: number;
     }>) {
@@ -216,7 +219,7 @@ export class MembershipRepository {
   }
 
   liveCount(runId: string): number {
-    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM memberships WHERE run_key = ? AND live = 1').get(this.#key(runId) ?? -1) as { n: number }).n;
+    return (prepareCached(this.db, 'SELECT COUNT(*) AS n FROM memberships WHERE run_key = ? AND live = 1').get(this.#keyToRead(runId)) as { n: number }).n;
   }
 
   /** Runs that have memberships (the few rows of membership_runs). */
@@ -231,7 +234,8 @@ export class MembershipRepository {
    */
   removeUsers(userIds: readonly string[]): void {
     const remove = prepareCached(this.db, 'DELETE FROM memberships WHERE run_key = ? AND user_id = ?');
-    for (const runId of this.runIds()) for (const id of userIds) remove.run(this.#key(runId)!, id);
+    const keys = (prepareCached(this.db, 'SELECT run_key FROM membership_runs').all() as Array<{ run_key: number }>).map((r) => r.run_key);
+    for (const key of keys) for (const id of userIds) remove.run(key, id);
   }
 
   /** Drops every run's memberships but those of `keep` (the active run and a run being written). */
@@ -260,6 +264,11 @@ export class MembershipRepository {
   #key(runId: string): number | undefined {
     const row = prepareCached(this.db, 'SELECT run_key FROM membership_runs WHERE run_id = ?').get(runId) as { run_key: number } | undefined;
     return row?.run_key;
+  }
+
+  /** The key to query a run's rows by: for a run with no rows stored, one that matches no row. */
+  #keyToRead(runId: string): number {
+    return this.#key(runId) ?? NO_RUN_KEY;
   }
 
   /** The run's key, given one if it has none yet (inside the caller's transaction). */

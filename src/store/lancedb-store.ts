@@ -463,8 +463,8 @@ export class LanceDbStore implements VectorStore {
     const rows = await t.table.countRows();
     t.rowsAtCompaction = rows;
     // What this pass left (versions too young to prune, its own index copy's predecessor) goes
-    // in the idle pass, even when no write follows: a threshold pass, or an explicit optimize()
-    // (a run flushing profiles calls it), resets the pending count the idle pass would look at.
+    // in the idle pass, even when no write follows: a threshold pass or an explicit optimize()
+    // resets the pending count the idle pass would otherwise look at.
     t.unpruned = true;
     if (!t.idleTimer) this.#armIdle(collection, t);
     this.#onMaintenance({ collection, kind: 'compact', rows, durationMs: performance.now() - started });
